@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#![no_std]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+//! `ap_matrix`: every decision of the s390 AP pass-through stack that touches neither
+//! hardware nor kernel objects.
+//!
+//! The same source tree is compiled three ways: as this crate for host tests and tools,
+//! and into each kernel crate through `#[path = ".../ap_matrix/src/lib.rs"] mod ap_matrix;`.
+//! It therefore uses only `core`, never allocates and contains no `unsafe`.
+//!
+//! Bit numbering follows the architecture: ID 0 is the most significant bit of the
+//! first byte of a mask (the kernel's `*_bit_inv` helpers).
+
+pub mod id;
+pub mod mask;
