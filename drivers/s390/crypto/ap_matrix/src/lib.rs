@@ -13,5 +13,6 @@
 //! Bit numbering follows the architecture: ID 0 is the most significant bit of the
 //! first byte of a mask (the kernel's `*_bit_inv` helpers).
 
+pub mod errno;
 pub mod id;
 pub mod mask;
