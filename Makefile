@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# vfio-ap-rs: build, demo and tests. `make help` lists the targets.
+#
+# Kernel modules are built by kbuild from the top-level Kbuild file:
+#   make -C $(KDIR) M=$(CURDIR)
+# so this Makefile is only read by make invoked here directly.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+# The kernel tree modules are built against; defaults to the prepared test kernel.
+KDIR ?= $(BUILD)/kernel/kdir
+# Extra directories of KTAP test scripts to run in the guest (space separated).
+EXTRA_TESTS ?=
+# Guest test suites of this project to run (directories under tests/selftests).
+SUITES ?= foundation
+# Wall-clock limit of one guest boot, in seconds.
+QEMU_TIMEOUT ?= 600
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $$(source tools/kernel/env.sh && kernel_make_args | tr '\n' ' ')
+
+.PHONY: help setup kernel modules clippy artifacts guest qemu-test host-test \
+	lint test demo fuzz bench clean
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+	@echo
+	@echo "Variables: KDIR=<kernel tree> EXTRA_TESTS=<dirs> SUITES=<suites> QEMU_TIMEOUT=<s>"
+
+setup: ## Install every host package and tool the build needs (idempotent)
+	@tools/setup.sh
+
+kernel: setup ## Prepare and build the s390x test kernel (cached by input hash)
+	@tools/kernel/prepare.sh
+
+modules: ## Build the out-of-tree modules against KDIR (Rust warnings are errors)
+	@test -d $(KDIR) || { echo "KDIR=$(KDIR) is not a kernel tree: run 'make kernel' or pass KDIR="; exit 1; }
+	@$(KMAKE) modules
+	@mkdir -p $(BUILD)/modules
+	@cp drivers/s390/crypto/vfio_ap_rs/vfio_ap_rs.ko $(BUILD)/modules/
+
+clippy: ## Build the modules with the kernel's CLIPPY=1 (warnings are errors)
+	@$(KMAKE) CLIPPY=1 modules
+
+artifacts: ## Print the paths of the kernel image, vmlinux and every module
+	@tools/qemu/artifacts.sh
+
+guest: ## Build the guest initramfs (busybox, modules, selected test suites)
+	@tools/qemu/mkinitramfs.sh $(SUITES) $(if $(EXTRA_TESTS),--extra $(EXTRA_TESTS))
+
+qemu-test: kernel modules ## Boot the test kernel under QEMU TCG and run the guest suites
+	@tools/qemu/mkinitramfs.sh $(SUITES) $(if $(EXTRA_TESTS),--extra $(EXTRA_TESTS))
+	@tools/qemu/run.sh --timeout $(QEMU_TIMEOUT)
+
+host-test: ## Run the host tests (cargo test over the workspace)
+	@cargo test --workspace
+
+lint: ## cargo fmt --check and clippy -D warnings over the workspace
+	@cargo fmt --all -- --check
+	@cargo clippy --workspace --all-targets -- -D warnings
+
+test: ## Run every test: host, kernel build, clippy, guest; prints "N passed, M failed"
+	@tools/test-all.sh
+
+demo: kernel modules ## Boot the test kernel and show the driver loading and unloading
+	@tools/qemu/mkinitramfs.sh demo
+	@tools/qemu/run.sh --timeout $(QEMU_TIMEOUT) --show-console
+
+clean: ## Remove build outputs in the repository (the kernel cache stays)
+	@-$(KMAKE) clean 2>/dev/null
+	@rm -rf $(BUILD) target

@@ -1,0 +1,63 @@
+# KTAP output helpers for guest test scripts (POSIX sh, busybox).
+#
+# A script sources this file, calls ktap_plan N, then one ktap_ok/ktap_fail/ktap_skip
+# per test, and ends with ktap_finish, which exits 0 only if no test failed.
+
+KTAP_NUM=0
+KTAP_FAILED=0
+
+ktap_plan() {
+	echo "KTAP version 1"
+	echo "1..$1"
+}
+
+ktap_ok() {
+	KTAP_NUM=$((KTAP_NUM + 1))
+	echo "ok $KTAP_NUM $*"
+}
+
+ktap_fail() {
+	KTAP_NUM=$((KTAP_NUM + 1))
+	KTAP_FAILED=$((KTAP_FAILED + 1))
+	echo "not ok $KTAP_NUM $*"
+}
+
+ktap_skip() {
+	KTAP_NUM=$((KTAP_NUM + 1))
+	echo "ok $KTAP_NUM $1 # SKIP ${2:-}"
+}
+
+# ktap_diag TEXT...: a diagnostic line, ignored by result parsing.
+ktap_diag() {
+	echo "# $*"
+}
+
+# ktap_check NAME COMMAND...: one test whose result is COMMAND's exit status.
+ktap_check() {
+	name="$1"
+	shift
+	if "$@"; then ktap_ok "$name"; else ktap_fail "$name"; fi
+}
+
+ktap_finish() {
+	[ "$KTAP_FAILED" = 0 ]
+	exit $?
+}
+
+# write_attr FILE VALUE: writes VALUE (no newline added) and prints the errno name
+# the write failed with, or "OK". Busybox's shell reports "write error: <strerror>".
+write_attr() {
+	err=$( { printf '%s' "$2" > "$1"; } 2>&1 )
+	case "$err" in
+	"") echo OK ;;
+	*"Invalid argument"*) echo EINVAL ;;
+	*"No such device"*) echo ENODEV ;;
+	*"Device or resource busy"*) echo EBUSY ;;
+	*"Address already in use"*) echo EADDRINUSE ;;
+	*"Cannot assign requested address"*) echo EADDRNOTAVAIL ;;
+	*"File exists"*) echo EEXIST ;;
+	*"Numerical result out of range"*|*"Result not representable"*) echo ERANGE ;;
+	*"Input/output error"*) echo EIO ;;
+	*) echo "UNKNOWN($err)" ;;
+	esac
+}

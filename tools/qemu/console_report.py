@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Reads a guest console log: counts the KTAP results and finds kernel reports.
+
+A run fails if any leaf test failed, if a subtest printed fewer results than its
+plan, if the guest did not reach or finish its test runner, or if the kernel printed
+any Oops, BUG, WARNING, lockdep, KASAN, UBSAN or panic report, even when every test
+passed.
+
+Usage: console_report.py CONSOLE_LOG
+Prints the failures, then `guest: N passed, M failed, K skipped`, and exits 0 only
+for a clean run.
+"""
+
+import re
+import sys
+
+BEGIN = "vfio-ap-rs guest: tests begin"
+END = "vfio-ap-rs guest: tests end"
+
+# Kernel log lines start with the printk timestamp (CONFIG_PRINTK_TIME).
+KERNEL_LINE = re.compile(r"^\[\s*\d+\.\d+\]\s?(.*)$")
+KERNEL_REPORTS = [
+    re.compile(p)
+    for p in (
+        r"\bOops\b",
+        r"\bBUG:",
+        r"^WARNING:",
+        r"------------\[ cut here \]------------",
+        r"possible (circular|recursive) locking",
+        r"inconsistent lock state",
+        r"lockdep",
+        r"\bKASAN\b",
+        r"\bUBSAN\b",
+        r"Kernel panic",
+        r"kernel BUG",
+        r"Unable to handle kernel",
+        r"general protection fault",
+        r"sleeping function called from invalid context",
+        r"list_(add|del) corruption",
+        r"hung_task|blocked for more than",
+        r"RCU stall|rcu_sched self-detected stall",
+    )
+]
+RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+)\b ?(.*)$")
+PLAN = re.compile(r"^(\s*)1\.\.(\d+)\s*$")
+
+
+def kernel_reports(lines):
+    found = []
+    for line in lines:
+        m = KERNEL_LINE.match(line)
+        if m and any(p.search(m.group(1)) for p in KERNEL_REPORTS):
+            found.append(line.strip())
+    return found
+
+
+def ktap_results(lines):
+    """Returns (passed, failed, skipped, problems) over the leaf results."""
+    passed = failed = skipped = 0
+    problems = []
+    # Per indentation level: the pending plan and the results seen under it.
+    plans = {}
+    counts = {}
+    had_children = {}
+    for raw in lines:
+        if KERNEL_LINE.match(raw):
+            continue
+        line = raw.rstrip("\r\n")
+        m = PLAN.match(line)
+        if m:
+            depth = len(m.group(1))
+            plans[depth] = int(m.group(2))
+            counts[depth] = 0
+            continue
+        m = RESULT.match(line)
+        if not m:
+            continue
+        depth = len(m.group(1))
+        ok = m.group(2) == "ok"
+        desc = m.group(4)
+        counts[depth] = counts.get(depth, 0) + 1
+        child = depth + 4
+        children = had_children.pop(child, False)
+        if child in plans:
+            if counts.get(child, 0) < plans[child]:
+                problems.append(
+                    f"'{desc}' printed {counts.get(child, 0)} of {plans[child]} planned results"
+                )
+                failed += 1
+            plans.pop(child, None)
+            counts.pop(child, None)
+        had_children[depth] = True
+        if children:
+            # A parent result: its leaves were counted already; a parent that
+            # failed without a failing leaf (e.g. a non-zero exit) still fails.
+            if not ok and not problems_for(desc, problems):
+                problems.append(f"not ok: {desc.strip()}")
+                failed += 1
+            continue
+        if "# SKIP" in desc:
+            skipped += 1
+        elif ok:
+            passed += 1
+        else:
+            failed += 1
+            problems.append(f"not ok: {desc.strip()}")
+    if 0 in plans and counts.get(0, 0) < plans[0]:
+        problems.append(f"top level printed {counts.get(0, 0)} of {plans[0]} planned results")
+        failed += 1
+    return passed, failed, skipped, problems
+
+
+def problems_for(desc, problems):
+    return any(desc in p for p in problems)
+
+
+def main():
+    with open(sys.argv[1], errors="replace") as f:
+        lines = f.read().splitlines()
+    failures = []
+    try:
+        start = lines.index(BEGIN)
+    except ValueError:
+        start = None
+        failures.append("the guest never started its test runner")
+    end = lines.index(END) if END in lines else None
+    if start is not None and end is None:
+        failures.append("the guest did not finish its test runner (timeout or crash)")
+    region = lines[start + 1 : end] if start is not None else []
+    passed, failed, skipped, problems = ktap_results(region)
+    failures += problems
+    reports = kernel_reports(lines)
+    failures += [f"kernel report: {r}" for r in reports]
+    for f in failures:
+        print(f"FAIL {f}")
+    extra = len(reports) + (0 if start is not None else 1) + (0 if start is None or end is not None else 1)
+    print(f"guest: {passed} passed, {failed + extra} failed, {skipped} skipped")
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
