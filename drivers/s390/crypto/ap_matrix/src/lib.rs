@@ -16,3 +16,16 @@
 pub mod errno;
 pub mod id;
 pub mod mask;
+
+pub mod apcb;
+pub mod crycb;
+pub mod format;
+pub mod host;
+pub mod id_parse;
+pub mod matrix;
+pub mod pool;
+pub mod reservation;
+pub mod reset;
+pub mod shadow;
+pub mod sharing;
+pub mod status;
