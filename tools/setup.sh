@@ -12,7 +12,7 @@ APT_PACKAGES=(
   linux-source-6.12
   rustc-web rust-web-src cargo-web rust-web-clippy rustfmt-web
   clang-19 lld-19 llvm-19 libclang-19-dev
-  flex bison bc libelf-dev libssl-dev cpio kmod make python3
+  flex bison bc libelf-dev libssl-dev cpio kmod make python3 patch file gzip
   qemu-system-misc
   gcc-s390x-linux-gnu libc6-dev-s390x-cross
 )

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the static s390x binaries the guest image carries (apctl) into build/guest-bin.
+# Debian's cargo and rustc build the s390x standard library from source (build-std).
+set -euo pipefail
+top="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$top"
+RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 RUSTFLAGS="-C target-feature=+crt-static" \
+  /usr/bin/cargo build -q --release -Zbuild-std=std,panic_abort \
+  --target s390x-unknown-linux-gnu --target-dir "$top/target/s390x" -p apctl
+mkdir -p build/guest-bin
+cp target/s390x/s390x-unknown-linux-gnu/release/apctl build/guest-bin/apctl
+file build/guest-bin/apctl 2>/dev/null | grep -q 'statically linked' ||
+  { echo "guest-bin: apctl is not a static binary" >&2; exit 1; }
+echo "guest-bin: build/guest-bin/apctl (static s390x)" >&2

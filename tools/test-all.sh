@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# The project's test command (make test): host tests, lints, kernel and module
+# builds, and the guest suites under QEMU TCG. Every check counts; the last line is
+# "N passed, M failed" over all of them, and the exit status is non-zero on any
+# failure.
+set -uo pipefail
+
+top="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$top"
+mkdir -p build/logs
+passed=0
+failed=0
+failures=()
+
+# step NAME COMMAND...: one check, its output in build/logs/NAME.log.
+step() {
+  local name="$1" t0 rc
+  shift
+  t0=$(date +%s)
+  "$@" > "build/logs/$name.log" 2>&1
+  rc=$?
+  if [ $rc = 0 ]; then
+    passed=$((passed + 1))
+    printf 'PASS %-22s %4ds\n' "$name" $(( $(date +%s) - t0 ))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+    printf 'FAIL %-22s %4ds (log: build/logs/%s.log)\n' "$name" $(( $(date +%s) - t0 )) "$name"
+    tail -n 30 "build/logs/$name.log" | sed 's/^/    /'
+  fi
+  return $rc
+}
+
+step setup tools/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+
+# Host tests: each cargo test counts individually.
+t0=$(date +%s)
+cargo test --workspace --no-fail-fast > build/logs/host-tests.log 2>&1
+rc=$?
+read -r hp hf < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i) ~ /^passed;?$/) p += $(i-1); if ($(i) ~ /^failed;?$/) f += $(i-1) } } END { print p + 0, f + 0 }' build/logs/host-tests.log)
+if [ $rc != 0 ] && [ "$hf" = 0 ]; then hf=1; fi # a build failure counts too
+passed=$((passed + hp)); failed=$((failed + hf))
+[ "$hf" = 0 ] || failures+=("host-tests")
+printf '%s %-22s %4ds (%d passed, %d failed)\n' "$([ "$hf" = 0 ] && echo PASS || echo FAIL)" host-tests $(( $(date +%s) - t0 )) "$hp" "$hf"
+[ "$hf" = 0 ] || grep -E '^(test .* FAILED|failures:|---- )' build/logs/host-tests.log | head -20 | sed 's/^/    /'
+
+step fmt cargo fmt --all -- --check
+step clippy cargo clippy --workspace --all-targets -- -D warnings
+step kernel tools/kernel/prepare.sh && {
+  step modules make -s modules
+  step modules-clippy make -s clippy
+  step guest-bin tools/guest-bin.sh
+  make -s guest SUITES="${SUITES:-foundation}" EXTRA_TESTS="${EXTRA_TESTS:-}" > build/logs/guest-image.log 2>&1
+  t0=$(date +%s)
+  tools/qemu/run.sh --timeout "${QEMU_TIMEOUT:-900}" > build/logs/guest.log 2>&1
+  line=$(grep -E '^guest: [0-9]+ passed' build/logs/guest.log | tail -1)
+  gp=$(sed -E 's/^guest: ([0-9]+) passed.*/\1/' <<<"$line")
+  gf=$(sed -E 's/^guest: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
+  [ -n "$line" ] || { gp=0; gf=1; }
+  passed=$((passed + gp)); failed=$((failed + gf))
+  printf '%s %-22s %4ds (%s)\n' "$([ "$gf" = 0 ] && echo PASS || echo FAIL)" guest $(( $(date +%s) - t0 )) "${line:-no result}"
+  [ "$gf" = 0 ] || { failures+=("guest"); grep -E '^(FAIL|qemu:)' build/logs/guest.log | head -20 | sed 's/^/    /'; }
+}
+
+[ ${#failures[@]} = 0 ] || echo "failed: ${failures[*]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
