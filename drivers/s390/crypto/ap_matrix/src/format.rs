@@ -85,11 +85,11 @@ impl<'a> Sink<'a> {
         // The longest line is 201 bytes; a formatting error cannot happen.
         let _ = line.write_fmt(args);
         let bytes = line.as_bytes();
-        self.needed += bytes.len();
+        self.needed = self.needed.saturating_add(bytes.len());
         if self.full {
             return;
         }
-        let end = self.written + bytes.len();
+        let end = self.written.saturating_add(bytes.len());
         match self.buf.get_mut(self.written..end) {
             Some(dst) => {
                 dst.copy_from_slice(bytes);

@@ -250,3 +250,318 @@ pub fn validate<'a, Id: Copy + 'a>(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::vec::Vec;
+
+    type Others<'a> = [(u32, &'a Matrix); 0];
+
+    fn none<'a>() -> Others<'a> {
+        []
+    }
+
+    fn free_pool() -> DefaultPool {
+        DefaultPool::NONE
+    }
+
+    fn with(apm: &[u8], aqm: &[u8]) -> Matrix {
+        Matrix::from_masks(
+            Limits::FULL,
+            Apcb {
+                apm: apm.iter().copied().collect(),
+                aqm: aqm.iter().copied().collect(),
+                adm: Mask::EMPTY,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn atr_03_id_above_max_is_enodev() {
+        let mut m = Matrix::new(Limits::DEFAULT);
+        let pool = free_pool();
+        for (what, max) in [
+            (Resource::Adapter, 63u64),
+            (Resource::Domain, 15),
+            (Resource::ControlDomain, 15),
+        ] {
+            assert_eq!(
+                m.assign(what, max + 1, &pool, none(), |_, _| ()),
+                Err(Errno::ENODEV)
+            );
+            assert_eq!(
+                m.assign(what, 1 << 40, &pool, none(), |_, _| ()),
+                Err(Errno::ENODEV)
+            );
+            assert_eq!(
+                m.assign(what, max, &pool, none(), |_, _| ()),
+                Ok(Outcome::Changed(max as u8))
+            );
+        }
+        assert_eq!(m.unassign(Resource::Adapter, 64), Err(Errno::ENODEV));
+        assert_eq!(m.unassign(Resource::Adapter, u64::MAX), Err(Errno::ENODEV));
+    }
+
+    #[test]
+    fn atr_04_assign_again_is_a_noop_without_validation() {
+        let mut m = with(&[5], &[4]);
+        // The pool now covers 05.0004 and another mdev holds it too: still a no-op.
+        let pool = DefaultPool::ALL;
+        let other = with(&[5], &[4]);
+        let mut logged = 0;
+        let r = m.assign(Resource::Adapter, 5, &pool, [(1u32, &other)], |_, _| {
+            logged += 1
+        });
+        assert_eq!(r, Ok(Outcome::NoOp));
+        assert_eq!(
+            m.assign(Resource::Domain, 4, &pool, [(1u32, &other)], |_, _| ()),
+            Ok(Outcome::NoOp)
+        );
+        assert_eq!(logged, 0);
+    }
+
+    #[test]
+    fn atr_05_pool_apqn_refused_eaddrnotavail() {
+        let mut m = with(&[5], &[]);
+        let pool = DefaultPool {
+            apm: Mask::single(5),
+            aqm: Mask::single(0x54),
+        };
+        let before = m;
+        assert_eq!(
+            m.assign(Resource::Domain, 0x54, &pool, none(), |_, _| ()),
+            Err(Errno::EADDRNOTAVAIL)
+        );
+        assert_eq!(m, before);
+        assert_eq!(
+            m.assign(Resource::Domain, 0x55, &pool, none(), |_, _| ()),
+            Ok(Outcome::Changed(0x55))
+        );
+    }
+
+    #[test]
+    fn atr_05_pool_is_checked_before_sharing() {
+        let mut m = with(&[5], &[]);
+        let other = with(&[5], &[4]);
+        let r = m.assign(
+            Resource::Domain,
+            4,
+            &DefaultPool::ALL,
+            [(7u32, &other)],
+            |_, _| panic!("no sharing log on a pool refusal"),
+        );
+        assert_eq!(r, Err(Errno::EADDRNOTAVAIL));
+    }
+
+    #[test]
+    fn atr_06_atr_07_shared_apqn_eaddrinuse_with_per_apqn_log() {
+        let mut m = with(&[5, 6], &[]);
+        let a = with(&[5], &[4, 9]);
+        let b = with(&[6], &[9]);
+        let c = with(&[7], &[4]);
+        let before = m;
+        let mut log = Vec::new();
+        let r = m.assign(
+            Resource::Domain,
+            9,
+            &free_pool(),
+            [(1u32, &a), (2, &b), (3, &c)],
+            |id, q| log.push((id, q)),
+        );
+        assert_eq!(r, Err(Errno::EADDRINUSE));
+        assert_eq!(m, before);
+        assert_eq!(log, [(1, Apqn::new(5, 9)), (2, Apqn::new(6, 9))]);
+        // Domain 4 is shared with a only through adapter 5.
+        let mut log = Vec::new();
+        let r = m.assign(
+            Resource::Domain,
+            4,
+            &free_pool(),
+            [(1u32, &a), (2, &b), (3, &c)],
+            |id, q| log.push((id, q)),
+        );
+        assert_eq!(r, Err(Errno::EADDRINUSE));
+        assert_eq!(log, [(1, Apqn::new(5, 4))]);
+        // A domain nobody holds is fine.
+        assert!(m
+            .assign(
+                Resource::Domain,
+                8,
+                &free_pool(),
+                [(1u32, &a), (2, &b), (3, &c)],
+                |_, _| ()
+            )
+            .is_ok());
+    }
+
+    #[test]
+    fn atr_08_adapter_without_domains_is_always_assignable() {
+        let mut m = Matrix::new(Limits::FULL);
+        let other = with(&[5], &[4]);
+        let r = m.assign(
+            Resource::Adapter,
+            5,
+            &DefaultPool::ALL,
+            [(1u32, &other)],
+            |_, _| (),
+        );
+        assert_eq!(r, Ok(Outcome::Changed(5)));
+        assert!(m.apm().test(5));
+    }
+
+    #[test]
+    fn atr_09_overprovisioning_needs_no_host_config() {
+        // Nothing here consults the host configuration or queue bindings.
+        let mut m = Matrix::new(Limits::FULL);
+        assert!(m
+            .assign(Resource::Adapter, 200, &free_pool(), none(), |_, _| ())
+            .is_ok());
+        assert!(m
+            .assign(Resource::Domain, 201, &free_pool(), none(), |_, _| ())
+            .is_ok());
+        assert!(m.contains(Apqn::new(200, 201)));
+    }
+
+    #[test]
+    fn atr_10_unassign_adapter_rules() {
+        let mut m = with(&[5], &[4]);
+        assert_eq!(m.unassign(Resource::Adapter, 6), Ok(Outcome::NoOp));
+        assert_eq!(m.unassign(Resource::Adapter, 5), Ok(Outcome::Changed(5)));
+        assert_eq!(m.unassign(Resource::Adapter, 5), Ok(Outcome::NoOp));
+        assert!(m.apm().is_empty());
+        let mut small = Matrix::new(Limits::DEFAULT);
+        assert_eq!(small.unassign(Resource::Adapter, 64), Err(Errno::ENODEV));
+    }
+
+    #[test]
+    fn atr_11_domains_mirror_adapters() {
+        let mut m = Matrix::new(Limits::DEFAULT);
+        let pool = DefaultPool {
+            apm: Mask::single(1),
+            aqm: Mask::single(2),
+        };
+        assert_eq!(
+            m.assign(Resource::Domain, 16, &pool, none(), |_, _| ()),
+            Err(Errno::ENODEV)
+        );
+        assert_eq!(
+            m.assign(Resource::Domain, 2, &pool, none(), |_, _| ()),
+            Ok(Outcome::Changed(2))
+        );
+        assert_eq!(
+            m.assign(Resource::Adapter, 1, &pool, none(), |_, _| ()),
+            Err(Errno::EADDRNOTAVAIL)
+        );
+        assert_eq!(m.unassign(Resource::Domain, 3), Ok(Outcome::NoOp));
+        assert_eq!(m.unassign(Resource::Domain, 16), Err(Errno::ENODEV));
+        assert_eq!(m.unassign(Resource::Domain, 2), Ok(Outcome::Changed(2)));
+    }
+
+    #[test]
+    fn atr_12_control_domains_skip_pool_and_sharing() {
+        let mut a = Matrix::new(Limits::DEFAULT);
+        let mut b = Matrix::new(Limits::DEFAULT);
+        a.assign(Resource::Adapter, 1, &free_pool(), none(), |_, _| ())
+            .unwrap();
+        b.assign(Resource::Adapter, 1, &free_pool(), none(), |_, _| ())
+            .unwrap();
+        let pool = DefaultPool::ALL;
+        assert_eq!(
+            a.assign(Resource::ControlDomain, 3, &pool, [(2u32, &b)], |_, _| ()),
+            Ok(Outcome::Changed(3))
+        );
+        let a_copy = a;
+        assert_eq!(
+            b.assign(
+                Resource::ControlDomain,
+                3,
+                &pool,
+                [(1u32, &a_copy)],
+                |_, _| ()
+            ),
+            Ok(Outcome::Changed(3))
+        );
+        assert_eq!(
+            b.assign(Resource::ControlDomain, 16, &pool, none(), |_, _| ()),
+            Err(Errno::ENODEV)
+        );
+    }
+
+    #[test]
+    fn atr_13_unassign_control_domain() {
+        let mut m = Matrix::new(Limits::DEFAULT);
+        m.assign(Resource::ControlDomain, 7, &free_pool(), none(), |_, _| ())
+            .unwrap();
+        assert_eq!(
+            m.unassign(Resource::ControlDomain, 7),
+            Ok(Outcome::Changed(7))
+        );
+        assert!(m.adm().is_empty());
+        assert_eq!(m.unassign(Resource::ControlDomain, 7), Ok(Outcome::NoOp));
+    }
+
+    fn apcb(apm: &[u8], aqm: &[u8], adm: &[u8]) -> Apcb {
+        Apcb {
+            apm: apm.iter().copied().collect(),
+            aqm: aqm.iter().copied().collect(),
+            adm: adm.iter().copied().collect(),
+        }
+    }
+
+    #[test]
+    fn atr_16_writing_the_current_value_is_a_noop() {
+        let mut m = Matrix::from_masks(Limits::DEFAULT, apcb(&[1, 2], &[3], &[4])).unwrap();
+        let cur = *m.masks();
+        let d = m.replace(&cur, &free_pool(), none(), |_, _| ()).unwrap();
+        assert_eq!(d, MatrixDelta::default());
+        assert_eq!(*m.masks(), cur);
+    }
+
+    #[test]
+    fn atr_22_validation_order_pool_sharing_max() {
+        let mut m = Matrix::new(Limits::DEFAULT);
+        let other = with(&[1], &[2]);
+        let pool = DefaultPool {
+            apm: Mask::single(70),
+            aqm: Mask::single(2),
+        };
+        // Adapter 70 is above max and in the pool, adapter 1 is shared: the pool wins.
+        let all = apcb(&[1, 70], &[2], &[]);
+        assert_eq!(
+            m.replace(&all, &pool, [(9u32, &other)], |_, _| ()),
+            Err(Errno::EADDRNOTAVAIL)
+        );
+        // Without the pool APQN: sharing beats the limit.
+        let shared = apcb(&[1, 71], &[2], &[]);
+        let mut log = Vec::new();
+        assert_eq!(
+            m.replace(&shared, &pool, [(9u32, &other)], |id, q| log.push((id, q))),
+            Err(Errno::EADDRINUSE)
+        );
+        assert_eq!(log, [(9, Apqn::new(1, 2))]);
+        // Only the limit left: ENODEV, also for a control domain above adm_max.
+        assert_eq!(
+            m.replace(&apcb(&[71], &[2], &[]), &pool, [(9u32, &other)], |_, _| ()),
+            Err(Errno::ENODEV)
+        );
+        assert_eq!(
+            m.replace(&apcb(&[], &[], &[16]), &pool, none(), |_, _| ()),
+            Err(Errno::ENODEV)
+        );
+        assert_eq!(*m.masks(), Apcb::EMPTY, "nothing changes on error");
+    }
+
+    #[test]
+    fn atr_23_delta_lists_removed_and_added() {
+        let mut m = Matrix::from_masks(Limits::FULL, apcb(&[1, 2], &[3, 4], &[5])).unwrap();
+        let d = m
+            .replace(&apcb(&[2, 9], &[4], &[6]), &free_pool(), none(), |_, _| ())
+            .unwrap();
+        assert_eq!(d.removed, apcb(&[1], &[3], &[5]));
+        assert_eq!(d.added, apcb(&[9], &[], &[6]));
+        assert_eq!(*m.masks(), apcb(&[2, 9], &[4], &[6]));
+    }
+}

@@ -83,3 +83,133 @@ pub fn in_use<'a, Id: Copy + 'a>(
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::apcb::Apcb;
+    use crate::host::Limits;
+    use crate::mask::Mask;
+    use std::vec::Vec;
+
+    fn mask(ids: &[u8]) -> Mask {
+        ids.iter().copied().collect()
+    }
+
+    fn matrix(apm: &[u8], aqm: &[u8]) -> Matrix {
+        Matrix::from_masks(
+            Limits::FULL,
+            Apcb {
+                apm: mask(apm),
+                aqm: mask(aqm),
+                adm: Mask::EMPTY,
+            },
+        )
+        .unwrap()
+    }
+
+    fn pool(apm: Mask, aqm: Mask) -> DefaultPool {
+        DefaultPool { apm, aqm }
+    }
+
+    #[test]
+    fn msk_21_removing_pool_bits_always_succeeds() {
+        let old = DefaultPool::ALL;
+        let mut new = old;
+        new.apm.clear(5);
+        new.aqm.clear(0x54);
+        let m = matrix(&[0, 5, 6], &[0x54, 1]);
+        let r = check_commit(&old, &new, [(1u8, &m)], |_, _| {
+            panic!("no conflict expected")
+        });
+        assert_eq!(r, Ok(()));
+    }
+
+    #[test]
+    fn msk_22_msk_23_adding_pool_bits_over_an_assigned_apqn_is_ebusy() {
+        // apmask = everything but adapter 5; aqmask full; mdev holds 05.0054.
+        let mut old = DefaultPool::ALL;
+        old.apm.clear(5);
+        let new = DefaultPool::ALL;
+        let m = matrix(&[5], &[0x54]);
+        let idle = matrix(&[7], &[0x54]);
+        let mut log = Vec::new();
+        let r = check_commit(&old, &new, [(1u8, &idle), (2u8, &m)], |id, q| {
+            log.push((id, q))
+        });
+        assert_eq!(r, Err(Errno::EBUSY));
+        assert_eq!(log, [(2, Apqn::new(5, 0x54))]);
+    }
+
+    #[test]
+    fn msk_24_added_adapters_checked_against_current_aqmask_only() {
+        // aqmask lacks domain 0x54, so +5 on apmask does not pool 05.0054.
+        let old = pool(Mask::EMPTY, mask(&[1, 2]));
+        let new = pool(mask(&[5]), mask(&[1, 2]));
+        let m = matrix(&[5], &[0x54]);
+        assert_eq!(check_commit(&old, &new, [(1u8, &m)], |_, _| ()), Ok(()));
+        // Domain delta × current apmask, likewise.
+        let old = pool(mask(&[1]), Mask::EMPTY);
+        let new = pool(mask(&[1]), mask(&[0x54]));
+        assert_eq!(check_commit(&old, &new, [(1u8, &m)], |_, _| ()), Ok(()));
+        let new = pool(mask(&[1, 5]), mask(&[0x54]));
+        assert_eq!(
+            check_commit(&old, &new, [(1u8, &m)], |_, _| ()),
+            Err(Errno::EBUSY)
+        );
+    }
+
+    #[test]
+    fn msk_28_in_use_answer_and_bus_mapping() {
+        let m = matrix(&[5], &[0x54]);
+        let q = pool(mask(&[5]), Mask::FULL);
+        let mut n = 0;
+        assert_eq!(
+            in_use(&q, [(1u8, &m)], |_, _| n += 1),
+            Err(Errno::EADDRINUSE)
+        );
+        assert_eq!(n, 1);
+        assert_eq!(
+            in_use(&pool(mask(&[6]), Mask::FULL), [(1u8, &m)], |_, _| ()),
+            Ok(())
+        );
+        // The bus's commit reports EBUSY for the same situation.
+        let old = pool(Mask::EMPTY, Mask::FULL);
+        assert_eq!(
+            check_commit(&old, &q, [(1u8, &m)], |_, _| ()),
+            Err(Errno::EBUSY)
+        );
+    }
+
+    #[test]
+    fn every_conflicting_mdev_and_apqn_is_visited_once() {
+        let old = DefaultPool::NONE;
+        let new = pool(mask(&[1, 2]), mask(&[3, 4]));
+        let a = matrix(&[1, 2], &[3]);
+        let b = matrix(&[2], &[4, 9]);
+        let mut log = Vec::new();
+        assert!(for_each_conflict(
+            &old,
+            &new,
+            [(1u8, &a), (2, &b)],
+            |id, q| log.push((id, q))
+        ));
+        assert_eq!(
+            log,
+            [
+                (1, Apqn::new(1, 3)),
+                (1, Apqn::new(2, 3)),
+                (2, Apqn::new(2, 4))
+            ]
+        );
+        // Both masks growing at once: the pooled set is new pool \ old pool.
+        let old = pool(mask(&[1]), mask(&[3]));
+        let new = pool(mask(&[1, 2]), mask(&[3, 4]));
+        let c = matrix(&[1, 2], &[3, 4]);
+        let mut log = Vec::new();
+        for_each_conflict(&old, &new, [(1u8, &c)], |_, q| log.push(q));
+        log.sort();
+        assert_eq!(log, [Apqn::new(1, 4), Apqn::new(2, 3), Apqn::new(2, 4)]);
+    }
+}

@@ -337,3 +337,226 @@ impl ResetMachine {
         self.finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::vec::Vec;
+
+    const Q: Apqn = Apqn::new(5, 0x47);
+
+    fn st(rc: u8) -> QueueStatus {
+        QueueStatus::with_rc(rc)
+    }
+
+    fn poll() -> ResetAction {
+        ResetAction::PollTapqAfter {
+            ms: 20,
+            notice: None,
+        }
+    }
+
+    /// Runs a machine against scripted ZAPQ and TAPQ answers; returns the actions.
+    fn run(m: &mut ResetMachine, zapqs: &[u8], tapqs: &[u8]) -> Vec<ResetAction> {
+        let mut zi = zapqs.iter();
+        let mut ti = tapqs.iter();
+        let mut out = Vec::new();
+        let mut a = m.start();
+        loop {
+            out.push(a);
+            a = match a {
+                ResetAction::IssueZapq => m.zapq_done(st(*zi.next().expect("zapq script"))),
+                ResetAction::PollTapqAfter { .. } => {
+                    m.tapq_done(st(*ti.next().expect("tapq script")))
+                }
+                ResetAction::FreeIrqResources { .. } => m.irq_freed(),
+                ResetAction::Done(_) => return out,
+            };
+        }
+    }
+
+    fn outcome(actions: &[ResetAction]) -> ResetOutcome {
+        match actions.last() {
+            Some(ResetAction::Done(o)) => *o,
+            other => panic!("not done: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rst_01_rst_04_normal_reset_is_verified_then_ok() {
+        let mut m = ResetMachine::new(Q);
+        let a = run(&mut m, &[0], &[0]);
+        assert_eq!(a[0], ResetAction::IssueZapq);
+        assert_eq!(a[1], poll(), "even NORMAL is verified after 20 ms");
+        assert_eq!(
+            a[2],
+            ResetAction::FreeIrqResources {
+                only_if_isc_valid: true
+            }
+        );
+        let o = outcome(&a);
+        assert_eq!(o.result(), Ok(()));
+        assert_eq!(o.elapsed_ms, 20);
+        assert!(o.passable() && m.is_done());
+    }
+
+    #[test]
+    fn rst_02_nonzero_final_zapq_is_eio() {
+        for rc in [0x01u8, 0x03, 0x04] {
+            let mut m = ResetMachine::new(Q);
+            let o = outcome(&run(&mut m, &[rc], &[]));
+            assert_eq!(o.result(), Err(Errno::EIO), "rc {rc}");
+            assert_eq!(o.passable(), rc != 0x01);
+        }
+        let ok = outcome(&run(&mut ResetMachine::new(Q), &[0], &[0]));
+        let deconf = outcome(&run(&mut ResetMachine::new(Q), &[3], &[]));
+        assert_eq!(batch_result([ok, ok]), Ok(()));
+        assert_eq!(batch_result([ok, deconf]), Err(Errno::EIO));
+    }
+
+    #[test]
+    fn rst_05_in_flight_zapq_codes_are_followed_by_another_zapq() {
+        for rc in [0x02u8, 0x05, 0x0a] {
+            let mut m = ResetMachine::new(Q);
+            let a = run(&mut m, &[rc, 0], &[0x02, 0, 0]);
+            assert_eq!(
+                a,
+                [
+                    ResetAction::IssueZapq,
+                    poll(),
+                    ResetAction::PollTapqAfter {
+                        ms: 20,
+                        notice: Some(BusyNotice {
+                            elapsed_ms: 20,
+                            apqn: Q,
+                            response_code: 0x02,
+                            queue_empty: false,
+                            irq_enabled: false
+                        })
+                    },
+                    ResetAction::IssueZapq,
+                    poll(),
+                    ResetAction::FreeIrqResources {
+                        only_if_isc_valid: true
+                    },
+                    a[6],
+                ]
+            );
+            assert_eq!(outcome(&a).result(), Ok(()));
+            assert_eq!(outcome(&a).elapsed_ms, 60);
+        }
+    }
+
+    #[test]
+    fn rst_06_association_failures_trigger_another_zapq() {
+        for rc in [0x35u8, 0x36] {
+            let mut m = ResetMachine::new(Q);
+            let a = run(&mut m, &[0, 0], &[rc, 0]);
+            assert_eq!(a[2], ResetAction::IssueZapq);
+            assert_eq!(outcome(&a).result(), Ok(()));
+        }
+    }
+
+    #[test]
+    fn rst_07_busy_notice_carries_status_bits() {
+        let mut m = ResetMachine::new(Q);
+        m.start();
+        m.zapq_done(st(0));
+        let busy = QueueStatus {
+            queue_empty: true,
+            irq_enabled: true,
+            ..st(0x05)
+        };
+        match m.tapq_done(busy) {
+            ResetAction::PollTapqAfter {
+                ms: 20,
+                notice: Some(n),
+            } => {
+                assert_eq!(
+                    (n.elapsed_ms, n.response_code, n.queue_empty, n.irq_enabled),
+                    (20, 5, true, true)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn rst_08_rst_09_interrupt_resources_are_freed() {
+        let a = run(&mut ResetMachine::new(Q), &[0], &[0]);
+        assert!(a.contains(&ResetAction::FreeIrqResources {
+            only_if_isc_valid: true
+        }));
+        for rc in [0x01u8, 0x03, 0x04] {
+            let a = run(&mut ResetMachine::new(Q), &[rc], &[]);
+            assert_eq!(
+                a[1],
+                ResetAction::FreeIrqResources {
+                    only_if_isc_valid: false
+                },
+                "no polling for {rc}"
+            );
+            assert_eq!(a.len(), 3);
+        }
+    }
+
+    #[test]
+    fn rst_10_invalid_zapq_code_warns_and_stops() {
+        let a = run(&mut ResetMachine::new(Q), &[0x06], &[]);
+        assert_eq!(a.len(), 2);
+        let o = outcome(&a);
+        assert_eq!(o.warning, Some(ResetWarning::InvalidZapqRc(0x06)));
+        assert_eq!(o.result(), Err(Errno::EIO));
+        assert!(!o.passable());
+    }
+
+    #[test]
+    fn rst_11_tapq_not_available_frees_other_codes_warn() {
+        let a = run(&mut ResetMachine::new(Q), &[0], &[0x01]);
+        assert_eq!(
+            a[2],
+            ResetAction::FreeIrqResources {
+                only_if_isc_valid: false
+            }
+        );
+        assert_eq!(outcome(&a).warning, None);
+        let a = run(&mut ResetMachine::new(Q), &[0], &[0x42]);
+        assert_eq!(a.len(), 3, "no freeing after an unexpected TAPQ code");
+        assert_eq!(outcome(&a).warning, Some(ResetWarning::VerifyFailed(0x42)));
+        // As upstream, the batch result only looks at the last ZAPQ status.
+        assert_eq!(outcome(&a).result(), Ok(()));
+    }
+
+    #[test]
+    fn rst_12_busy_forever_times_out_at_the_bound() {
+        let mut m = ResetMachine::with_bound(Q, 100);
+        let a = run(&mut m, &[0], &[5; 10]);
+        let o = outcome(&a);
+        assert!(o.timed_out);
+        assert_eq!(o.elapsed_ms, 100);
+        assert_eq!(o.result(), Err(Errno::ETIMEDOUT));
+        assert!(!o.passable());
+        assert!(!a
+            .iter()
+            .any(|x| matches!(x, ResetAction::FreeIrqResources { .. })));
+        let ok = outcome(&run(&mut ResetMachine::new(Q), &[0], &[0]));
+        let deconf = outcome(&run(&mut ResetMachine::new(Q), &[3], &[]));
+        assert_eq!(batch_result([deconf, o, ok]), Err(Errno::ETIMEDOUT));
+        assert_eq!(DEFAULT_RESET_BOUND_MS, ResetMachine::new(Q).bound_ms());
+        // A re-zap loop (ZAPQ keeps answering 0x02) is bounded too.
+        let o = outcome(&run(&mut ResetMachine::with_bound(Q, 60), &[2; 8], &[0; 8]));
+        assert!(o.timed_out && o.elapsed_ms == 60);
+    }
+
+    #[test]
+    fn out_of_order_calls_repeat_the_pending_action() {
+        let mut m = ResetMachine::new(Q);
+        assert_eq!(m.tapq_done(st(0)), ResetAction::IssueZapq);
+        assert_eq!(m.start(), ResetAction::IssueZapq);
+        assert_eq!(m.irq_freed(), ResetAction::IssueZapq);
+        assert_eq!(m.zapq_done(st(0)), poll());
+        assert_eq!(m.zapq_done(st(0)), poll());
+        assert_eq!(m.start(), poll());
+    }
+}

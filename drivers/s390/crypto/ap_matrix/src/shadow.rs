@@ -339,3 +339,355 @@ impl ShadowDiff {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::vec::Vec;
+
+    fn mask(ids: &[u8]) -> Mask {
+        ids.iter().copied().collect()
+    }
+
+    fn matrix(apm: &[u8], aqm: &[u8], adm: &[u8]) -> Matrix {
+        Matrix::from_masks(
+            Limits::FULL,
+            Apcb {
+                apm: mask(apm),
+                aqm: mask(aqm),
+                adm: mask(adm),
+            },
+        )
+        .unwrap()
+    }
+
+    fn host(apm: &[u8], aqm: &[u8], adm: &[u8]) -> HostConfig {
+        HostConfig {
+            apm: mask(apm),
+            aqm: mask(aqm),
+            adm: mask(adm),
+            apxa: true,
+            na: 255,
+            nd: 255,
+        }
+    }
+
+    fn all_ok(_: Apqn) -> bool {
+        true
+    }
+
+    #[test]
+    fn flt_01_shadow_is_within_host_config() {
+        let m = matrix(&[1, 2, 3], &[4, 5], &[]);
+        let h = host(&[2, 3, 9], &[5, 7], &[]);
+        let mut s = Shadow::new(h.limits());
+        let f = s.filter(&m, &h, all_ok);
+        assert!(f.changed);
+        assert_eq!(s.apcb.apm, mask(&[2, 3]));
+        assert_eq!(s.apcb.aqm, mask(&[5]));
+    }
+
+    #[test]
+    fn flt_02_flt_03_unbound_queue_drops_adapter_not_domain() {
+        let m = matrix(&[1, 2], &[4, 5], &[]);
+        let h = host(&[1, 2], &[4, 5], &[]);
+        let mut s = Shadow::new(h.limits());
+        s.filter(&m, &h, |q| q != Apqn::new(2, 5));
+        assert_eq!(s.apcb.apm, mask(&[1]));
+        assert_eq!(s.apcb.aqm, mask(&[4, 5]));
+    }
+
+    #[test]
+    fn flt_04_adapter_returns_when_queue_binds() {
+        let m = matrix(&[1, 2], &[4], &[]);
+        let h = host(&[1, 2], &[4], &[]);
+        let mut s = Shadow::new(h.limits());
+        s.filter(&m, &h, |q| q.apid.0 != 2);
+        assert_eq!(s.apcb.apm, mask(&[1]));
+        let f = s.filter(&m, &h, all_ok);
+        assert!(f.changed);
+        assert_eq!(s.apcb.apm, mask(&[1, 2]));
+        assert!(f.reset.is_empty(), "plugging resets nothing (HP-12)");
+    }
+
+    #[test]
+    fn flt_05_previously_plugged_adapter_filtered_is_reset() {
+        let m = matrix(&[1, 2], &[4, 5], &[]);
+        let h = host(&[1, 2, 3], &[4, 5], &[]);
+        let mut s = Shadow::new(h.limits());
+        s.filter(&m, &h, all_ok);
+        let f = s.filter(&m, &h, |q| q != Apqn::new(1, 4));
+        assert!(f.changed);
+        assert_eq!(f.apm_filtered, mask(&[1]));
+        assert_eq!(
+            f.reset,
+            QueueSet {
+                apm: mask(&[1]),
+                aqm: mask(&[4, 5])
+            }
+        );
+        // An adapter that was never plugged is filtered without a reset.
+        let m2 = matrix(&[1, 2, 3], &[4, 5], &[]);
+        let f = s.filter(&m2, &h, |q| q.apid.0 != 3 && q != Apqn::new(1, 4));
+        assert_eq!(f.apm_filtered, Mask::EMPTY);
+        assert!(!f.changed);
+    }
+
+    #[test]
+    fn flt_06_cdoms_are_assigned_and_host() {
+        let m = matrix(&[], &[], &[1, 2, 3]);
+        let h = host(&[], &[], &[2, 3, 4]);
+        let mut s = Shadow::new(h.limits());
+        assert!(s.filter_cdoms(&m, &h));
+        assert_eq!(s.apcb.adm, mask(&[2, 3]));
+        assert!(!s.filter_cdoms(&m, &h), "unchanged the second time");
+    }
+
+    #[test]
+    fn flt_08_no_domains_passes_adapters_unchecked() {
+        let m = matrix(&[1, 2], &[], &[]);
+        let h = host(&[1, 2], &[], &[]);
+        let mut s = Shadow::new(h.limits());
+        let mut asked = 0;
+        s.filter(&m, &h, |_| {
+            asked += 1;
+            false
+        });
+        assert_eq!(asked, 0);
+        assert_eq!(s.apcb.apm, mask(&[1, 2]));
+        // Domains assigned but not in the host config: same.
+        let m = matrix(&[1], &[9], &[]);
+        s.filter(&m, &h, |_| false);
+        assert_eq!(s.apcb.apm, mask(&[1]));
+    }
+
+    #[test]
+    fn flt_09_last_zapq_code_decides_passability() {
+        let passable: Vec<u8> = (0..=255u8).filter(|&rc| reset_rc_passable(rc)).collect();
+        assert_eq!(passable, [0, 3, 4]);
+        let m = matrix(&[1], &[4], &[]);
+        let h = host(&[1], &[4], &[]);
+        for (rc, kept) in [
+            (0u8, true),
+            (1, false),
+            (2, false),
+            (3, true),
+            (4, true),
+            (5, false),
+        ] {
+            let mut s = Shadow::new(h.limits());
+            s.filter(&m, &h, |_| reset_rc_passable(rc));
+            assert_eq!(s.apcb.apm.test(1), kept, "rc {rc}");
+        }
+    }
+
+    #[test]
+    fn flt_10_no_qci_gives_an_empty_shadow() {
+        let m = matrix(&[1, 2], &[3], &[4]);
+        let mut s = Shadow::new(HostConfig::NONE.limits());
+        s.filter(&m, &HostConfig::NONE, all_ok);
+        s.filter_cdoms(&m, &HostConfig::NONE);
+        assert!(s.apcb.is_empty());
+        assert_eq!(s.limits, Limits::DEFAULT);
+    }
+
+    #[test]
+    fn flt_14_no_change_no_push() {
+        let m = matrix(&[1], &[4], &[]);
+        let h = host(&[1], &[4], &[]);
+        let mut s = Shadow::new(h.limits());
+        assert!(s.filter(&m, &h, all_ok).changed);
+        assert!(!s.filter(&m, &h, all_ok).changed);
+        assert!(!s.unplug_adapters(&mask(&[7])).push);
+        assert!(!s.unplug_domains(&mask(&[7])).push);
+        assert!(!s.unplug_control_domain(7));
+    }
+
+    fn plugged(m: &Matrix, h: &HostConfig) -> Shadow {
+        let mut s = Shadow::new(h.limits());
+        s.filter(m, h, all_ok);
+        s.filter_cdoms(m, h);
+        s
+    }
+
+    #[test]
+    fn hp_01_hp_03_assign_plugs_and_new_domain_can_unplug_adapters() {
+        let h = host(&[1, 2], &[4, 5], &[]);
+        let mut m = matrix(&[1, 2], &[4], &[]);
+        let mut s = plugged(&m, &h);
+        assert_eq!(s.apcb.apm, mask(&[1, 2]));
+        // Adding domain 5: adapter 2 has no bound queue for it and was plugged.
+        m = matrix(&[1, 2], &[4, 5], &[]);
+        let f = s.filter(&m, &h, |q| q != Apqn::new(2, 5));
+        assert_eq!(s.apcb.apm, mask(&[1]));
+        assert_eq!(s.apcb.aqm, mask(&[4, 5]));
+        assert_eq!(
+            f.reset,
+            QueueSet {
+                apm: mask(&[2]),
+                aqm: mask(&[4, 5])
+            }
+        );
+    }
+
+    #[test]
+    fn hp_02_hp_04_unplug_resets_only_shadow_queues() {
+        let h = host(&[1, 2, 3], &[4, 5], &[]);
+        let m = matrix(&[1, 2, 3], &[4, 5, 6], &[]);
+        let mut s = Shadow::new(h.limits());
+        s.filter(&m, &h, |q| q.apid.0 != 3);
+        let u = s.unplug_adapters(&mask(&[2, 3]));
+        assert!(u.push);
+        assert_eq!(
+            u.reset,
+            QueueSet {
+                apm: mask(&[2]),
+                aqm: mask(&[4, 5])
+            }
+        );
+        assert_eq!(s.apcb.apm, mask(&[1]));
+        let u = s.unplug_domains(&mask(&[5, 6]));
+        assert!(u.push);
+        assert_eq!(
+            u.reset,
+            QueueSet {
+                apm: mask(&[1]),
+                aqm: mask(&[5])
+            }
+        );
+        assert_eq!(s.apcb.aqm, mask(&[4]));
+    }
+
+    #[test]
+    fn hp_05_control_domains_never_reset() {
+        let h = host(&[], &[], &[1, 2]);
+        let m = matrix(&[], &[], &[1]);
+        let mut s = plugged(&m, &h);
+        assert!(s.unplug_control_domain(1));
+        assert!(s.apcb.adm.is_empty());
+    }
+
+    #[test]
+    fn hp_06_removing_a_shadow_queue_unplugs_its_adapter() {
+        let h = host(&[1, 2], &[4, 5], &[]);
+        let m = matrix(&[1, 2], &[4, 5], &[]);
+        let mut s = plugged(&m, &h);
+        let r = queue_removal(Some(&mut s), &h, Apqn::new(2, 4));
+        assert_eq!(
+            r,
+            QueueRemoval::UnplugAdapter {
+                reset: QueueSet {
+                    apm: mask(&[2]),
+                    aqm: mask(&[4, 5])
+                }
+            }
+        );
+        assert_eq!(s.apcb.apm, mask(&[1]));
+    }
+
+    #[test]
+    fn hp_07_removing_a_queue_outside_the_shadow() {
+        let h = host(&[1, 2], &[4], &[]);
+        let m = matrix(&[1], &[4], &[]);
+        let mut s = plugged(&m, &h);
+        let before = s;
+        assert_eq!(
+            queue_removal(Some(&mut s), &h, Apqn::new(2, 4)),
+            QueueRemoval::ResetQueue
+        );
+        assert_eq!(
+            queue_removal(Some(&mut s), &h, Apqn::new(9, 4)),
+            QueueRemoval::FreeIrqOnly
+        );
+        assert_eq!(
+            queue_removal(None, &h, Apqn::new(1, 4)),
+            QueueRemoval::ResetQueue
+        );
+        assert_eq!(s, before);
+    }
+
+    #[test]
+    fn hp_08_hp_15_config_removal_only_edits_the_shadow() {
+        let old = host(&[1, 2], &[4, 5], &[7, 8]);
+        let new = host(&[1], &[4, 5], &[7]);
+        let m = matrix(&[1, 2], &[4], &[8]);
+        let mut s = plugged(&m, &old);
+        let delta = new.delta_from(&old);
+        let m_before = m;
+        assert!(s.unplug_config(&m, &delta));
+        assert_eq!(s.apcb.apm, mask(&[1]));
+        assert!(s.apcb.adm.is_empty());
+        assert_eq!(m, m_before);
+        // Removing something not assigned to this mdev changes nothing.
+        let other = matrix(&[3], &[6], &[]);
+        let mut s2 = plugged(&other, &old);
+        assert!(!s2.unplug_config(&other, &delta));
+    }
+
+    #[test]
+    fn hp_09_hp_11_hp_14_config_add_plugs_at_scan_complete() {
+        let old = host(&[1], &[4], &[]);
+        let new = host(&[1, 2], &[4], &[7]);
+        let m = matrix(&[1, 2], &[4], &[7]);
+        let mut s = plugged(&m, &old);
+        assert_eq!(s.apcb.apm, mask(&[1]));
+        let delta = new.delta_from(&old);
+        let pending = pending_additions(&m, &delta, |_| Some(11));
+        assert_eq!(pending.apm, mask(&[2]));
+        assert_eq!(pending.adm, mask(&[7]));
+        assert!(probe_defers_filter(&pending));
+        let f = s.hot_plug_config(&m, &new, &pending, all_ok);
+        assert!(f.changed);
+        assert_eq!(s.apcb.apm, mask(&[1, 2]));
+        assert_eq!(s.apcb.adm, mask(&[7]));
+        // Control domains only: no adapter filtering, nothing to reset.
+        let newer = host(&[1, 2], &[4], &[7, 8]);
+        let m2 = matrix(&[1, 2], &[4], &[7, 8]);
+        let pending = pending_additions(&m2, &newer.delta_from(&new), |_| None);
+        assert!(!probe_defers_filter(&pending));
+        let f = s.hot_plug_config(&m2, &newer, &pending, |_| false);
+        assert!(f.changed && f.reset.is_empty());
+        assert_eq!(s.apcb.apm, mask(&[1, 2]), "adapters not re-filtered");
+    }
+
+    #[test]
+    fn hp_10_old_or_unknown_adapter_types_are_not_recorded() {
+        let old = host(&[], &[], &[]);
+        let new = host(&[1, 2, 3], &[4], &[]);
+        let m = matrix(&[1, 2, 3], &[4], &[]);
+        let p = pending_additions(&m, &new.delta_from(&old), |q| match q.apid.0 {
+            1 => Some(10),
+            2 => Some(9),
+            _ => None,
+        });
+        assert_eq!(p.apm, mask(&[1]));
+        // No added domain: adapters are not type-checked (upstream quirk R14).
+        let newer = host(&[1, 2, 3, 5], &[4], &[]);
+        let m = matrix(&[5], &[4], &[]);
+        let p = pending_additions(&m, &newer.delta_from(&new), |_| None);
+        assert_eq!(p.apm, mask(&[5]));
+    }
+
+    #[test]
+    fn shadow_diff_applies() {
+        let old = Apcb {
+            apm: mask(&[1, 2]),
+            aqm: mask(&[3]),
+            adm: mask(&[4]),
+        };
+        let new = Apcb {
+            apm: mask(&[2, 5]),
+            aqm: mask(&[3, 6]),
+            adm: Mask::EMPTY,
+        };
+        let d = ShadowDiff::between(&old, &new);
+        assert_eq!(d.apply(&old), new);
+        assert_eq!(d.plugged.apm, mask(&[5]));
+        assert_eq!(d.unplugged.apm, mask(&[1]));
+        let mut lost = Vec::new();
+        ShadowDiff::for_each_lost_queue(&old, &new, |q| lost.push(q));
+        assert_eq!(lost, [Apqn::new(1, 3)]);
+        assert!(ShadowDiff::between(&new, &new).is_empty());
+    }
+}
