@@ -12,6 +12,8 @@
 //!
 //! Bit numbering follows the architecture: ID 0 is the most significant bit of the
 //! first byte of a mask (the kernel's `*_bit_inv` helpers).
+//!
+//! Deliberate differences from upstream 6.12 are listed in [`differences`].
 
 pub mod errno;
 pub mod id;
@@ -19,6 +21,7 @@ pub mod mask;
 
 pub mod apcb;
 pub mod crycb;
+pub mod differences;
 pub mod format;
 pub mod host;
 pub mod id_parse;
