@@ -32,6 +32,9 @@ step() {
 }
 
 step setup tools/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+# A second run must find everything in place and install nothing.
+step setup-idempotent bash -c 'out=$(tools/setup.sh 2>&1); echo "$out"; ! grep -q "setup: install" <<<"$out"'
+step kernel-cache-key tools/kernel/test-cache-key.sh
 
 # Host tests: each cargo test counts individually.
 t0=$(date +%s)

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Checks the kernel cache key: touching inputs keeps it, changing one byte of a patch
+# or of the config fragment changes it. Works on a scratch copy of tools/kernel.
+set -euo pipefail
+top="$(cd "$(dirname "$0")/../.." && pwd)"
+scratch="$(mktemp -d)"
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/tools"
+cp -a "$top/tools/kernel" "$scratch/tools/kernel"
+key() { "$scratch/tools/kernel/prepare.sh" --print-key; }
+fail=0
+base="$(key)"
+touch "$scratch"/tools/kernel/patches/*.patch "$scratch"/tools/kernel/config/*.config
+[ "$(key)" = "$base" ] && echo "ok: touching every input keeps key $base" || { echo "FAIL: touch changed the key"; fail=1; }
+
+flip_byte() { # FILE: changes the last byte of FILE
+  python3 - "$1" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, "rb").read())
+b[-1] ^= 0x20
+open(p, "wb").write(b)
+PY
+}
+for f in "$scratch"/tools/kernel/patches/0001-*.patch "$scratch"/tools/kernel/config/test-kernel.config; do
+  cp "$f" "$f.orig"
+  flip_byte "$f"
+  k="$(key)"
+  mv "$f.orig" "$f"
+  if [ "$k" != "$base" ]; then echo "ok: one byte of $(basename "$f") changes the key ($k)"
+  else echo "FAIL: one byte of $(basename "$f") left the key unchanged"; fail=1; fi
+done
+[ "$(key)" = "$base" ] && echo "ok: restoring the inputs restores the key" || { echo "FAIL: key not restored"; fail=1; }
+exit $fail
