@@ -6,6 +6,17 @@
 //! Every operation decides and, on success only, updates the matrix; on error the
 //! matrix is unchanged. Linking queues, filtering the shadow, pushing the APCB and
 //! resetting queues are the caller's follow-up steps (see [`crate::shadow`]).
+//!
+//! How a sysfs shell strings the decisions together (locks as upstream):
+//!
+//! | Attribute | Steps |
+//! |---|---|
+//! | `assign_adapter`, `assign_domain` | [`crate::id_parse::parse_ulong`] → [`Matrix::assign`] → on [`Outcome::Changed`]: link the new queues, [`crate::shadow::Shadow::filter`], push if `changed`, reset `reset` |
+//! | `assign_control_domain` | parse → [`Matrix::assign`] → on `Changed`: [`crate::shadow::Shadow::filter_cdoms`], push if it changed |
+//! | `unassign_adapter`, `unassign_domain` | parse → [`Matrix::unassign`] → on `Changed`: [`crate::shadow::Shadow::unplug_adapters`] / [`crate::shadow::Shadow::unplug_domains`] with the single ID, push if `push`, reset `reset`, unlink |
+//! | `unassign_control_domain` | parse → [`Matrix::unassign`] → on `Changed`: push if [`crate::shadow::Shadow::unplug_control_domain`] says so |
+//! | `ap_config` write | [`crate::ap_config::parse`] → [`Matrix::replace`] → the steps listed there |
+//! | `matrix`, `control_domains`, `ap_config` read | [`crate::format`] |
 
 use crate::apcb::Apcb;
 use crate::errno::Errno;
