@@ -19,6 +19,7 @@ pub mod errno;
 pub mod id;
 pub mod mask;
 
+pub mod ap_config;
 pub mod apcb;
 pub mod crycb;
 pub mod differences;
