@@ -84,6 +84,35 @@ pub fn in_use<'a, Id: Copy + 'a>(
     }
 }
 
+/// What one AP driver contributed to a reservation check (`__verify_*_reservations`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DriverAnswer {
+    /// The driver's module could not be pinned (it is going away): skipped, counts as
+    /// "not in use" (MSK-27).
+    NotPinned,
+    /// The driver has no `in_use` callback.
+    NoCallback,
+    /// The driver's `in_use` returned this value (0 = not in use).
+    InUse(i32),
+}
+
+/// The bus's verdict over the drivers' answers, in driver order: the walk stops at
+/// the first driver reporting a non-zero `in_use`, and any non-zero value becomes
+/// `EBUSY` (MSK-28). Returns the verdict and how many answers were consumed, so a
+/// caller can stop asking drivers early.
+pub fn bus_verdict(answers: impl IntoIterator<Item = DriverAnswer>) -> (Result<(), Errno>, usize) {
+    let mut asked = 0;
+    for answer in answers {
+        asked += 1;
+        if let DriverAnswer::InUse(rc) = answer {
+            if rc != 0 {
+                return (Err(Errno::EBUSY), asked);
+            }
+        }
+    }
+    (Ok(()), asked)
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -211,5 +240,25 @@ mod tests {
         for_each_conflict(&old, &new, [(1u8, &c)], |_, q| log.push(q));
         log.sort();
         assert_eq!(log, [Apqn::new(1, 4), Apqn::new(2, 3), Apqn::new(2, 4)]);
+    }
+
+    #[test]
+    fn msk_27_unpinnable_driver_is_skipped() {
+        use DriverAnswer::*;
+        assert_eq!(bus_verdict([NotPinned, NoCallback, InUse(0)]), (Ok(()), 3));
+        // A driver that would have refused but cannot be pinned is not asked.
+        assert_eq!(bus_verdict([NotPinned, InUse(0)]), (Ok(()), 2));
+    }
+
+    #[test]
+    fn msk_28_any_nonzero_in_use_is_ebusy_and_stops_the_walk() {
+        use DriverAnswer::*;
+        let rc = -Errno::EADDRINUSE.to_raw();
+        assert_eq!(
+            bus_verdict([InUse(0), InUse(rc), InUse(1)]),
+            (Err(Errno::EBUSY), 2)
+        );
+        assert_eq!(bus_verdict([InUse(1)]), (Err(Errno::EBUSY), 1));
+        assert_eq!(bus_verdict([]), (Ok(()), 0));
     }
 }
