@@ -19,7 +19,7 @@ QEMU_TIMEOUT ?= 600
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $$(source tools/kernel/env.sh && kernel_make_args | tr '\n' ' ')
 
-.PHONY: help setup kernel modules clippy artifacts guest qemu-test host-test \
+.PHONY: help setup kernel modules clippy artifacts guest guest-bin qemu-test host-test \
 	lint test demo fuzz bench clean
 
 help: ## Show this help
@@ -49,7 +49,10 @@ artifacts: ## Print the paths of the kernel image, vmlinux and every module
 guest: ## Build the guest initramfs (busybox, modules, selected test suites)
 	@tools/qemu/mkinitramfs.sh $(SUITES) $(if $(EXTRA_TESTS),--extra $(EXTRA_TESTS))
 
-qemu-test: kernel modules ## Boot the test kernel under QEMU TCG and run the guest suites
+guest-bin: ## Build the static s390x programs the guest carries (apctl)
+	@tools/guest-bin.sh
+
+qemu-test: kernel modules guest-bin ## Boot the test kernel under QEMU TCG and run the guest suites
 	@tools/qemu/mkinitramfs.sh $(SUITES) $(if $(EXTRA_TESTS),--extra $(EXTRA_TESTS))
 	@tools/qemu/run.sh --timeout $(QEMU_TIMEOUT)
 
@@ -63,8 +66,8 @@ lint: ## cargo fmt --check and clippy -D warnings over the workspace
 test: ## Run every test: host, kernel build, clippy, guest; prints "N passed, M failed"
 	@tools/test-all.sh
 
-demo: kernel modules ## Boot the test kernel and show the driver loading and unloading
-	@tools/qemu/mkinitramfs.sh demo
+demo: kernel modules guest-bin ## Boot the test kernel, show the console of the guest suites
+	@tools/qemu/mkinitramfs.sh $(SUITES)
 	@tools/qemu/run.sh --timeout $(QEMU_TIMEOUT) --show-console
 
 clean: ## Remove build outputs in the repository (the kernel cache stays)
