@@ -54,7 +54,7 @@ impl Mask {
     }
 
     /// The architected byte image (byte 0 = IDs 0..=7, ID 0 = 0x80).
-    pub fn to_bytes(&self) -> [u8; MASK_BYTES] {
+    pub fn to_bytes(self) -> [u8; MASK_BYTES] {
         let mut bytes = [0u8; MASK_BYTES];
         for (chunk, word) in bytes.chunks_exact_mut(8).zip(self.words.iter()) {
             chunk.copy_from_slice(&word.to_be_bytes());
