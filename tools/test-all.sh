@@ -47,9 +47,21 @@ passed=$((passed + hp)); failed=$((failed + hf))
 printf '%s %-22s %4ds (%d passed, %d failed)\n' "$([ "$hf" = 0 ] && echo PASS || echo FAIL)" host-tests $(( $(date +%s) - t0 )) "$hp" "$hf"
 [ "$hf" = 0 ] || grep -E '^(test .* FAILED|failures:|---- )' build/logs/host-tests.log | head -20 | sed 's/^/    /'
 
+# Host tests of the tooling itself (Python unittest), counted per test.
+t0=$(date +%s)
+python3 -m unittest discover -s tests/host -p '*_test.py' > build/logs/tool-tests.log 2>&1
+ran=$(sed -nE 's/^Ran ([0-9]+) tests?.*/\1/p' build/logs/tool-tests.log)
+bad=$(sed -nE 's/^FAILED \((.*)\)/\1/p' build/logs/tool-tests.log | grep -oE '[0-9]+' | paste -sd+ | bc)
+ran=${ran:-0}; bad=${bad:-0}
+[ "$ran" -gt 0 ] || bad=1
+passed=$((passed + ran - (bad > ran ? ran : bad))); failed=$((failed + bad))
+[ "$bad" = 0 ] || failures+=("tool-tests")
+printf '%s %-22s %4ds (%d run, %d failed)\n' "$([ "$bad" = 0 ] && echo PASS || echo FAIL)" tool-tests $(( $(date +%s) - t0 )) "$ran" "$bad"
+
 step fmt cargo fmt --all -- --check
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step kernel tools/kernel/prepare.sh && {
+  rm -rf build/modules # never boot a module left from an earlier build
   step modules make -s modules
   step modules-clippy make -s clippy
   step guest-bin tools/guest-bin.sh

@@ -58,13 +58,17 @@ def kernel_reports(lines):
 
 
 def ktap_results(lines):
-    """Returns (passed, failed, skipped, problems) over the leaf results."""
+    """Returns (passed, failed, skipped, problems) over the leaf results.
+
+    A result with nested results is a parent: its leaves are what counts. A parent
+    that is `not ok` although none of its leaves failed (a script that crashed or
+    exited non-zero after passing tests) counts as one failure.
+    """
     passed = failed = skipped = 0
     problems = []
-    # Per indentation level: the pending plan and the results seen under it.
-    plans = {}
-    counts = {}
-    had_children = {}
+    plans = {}  # depth -> planned count of the open (sub)test at that depth
+    counts = {}  # depth -> results seen at that depth
+    child_results = {}  # depth -> (results, failures) seen one level deeper
     for raw in lines:
         if KERNEL_LINE.match(raw):
             continue
@@ -80,41 +84,44 @@ def ktap_results(lines):
             continue
         depth = len(m.group(1))
         ok = m.group(2) == "ok"
-        desc = m.group(4)
+        desc = m.group(4).strip()
         counts[depth] = counts.get(depth, 0) + 1
         child = depth + 4
-        children = had_children.pop(child, False)
+        n_children, n_child_failures = child_results.pop(child, (0, 0))
         if child in plans:
             if counts.get(child, 0) < plans[child]:
                 problems.append(
                     f"'{desc}' printed {counts.get(child, 0)} of {plans[child]} planned results"
                 )
                 failed += 1
+                n_child_failures += 1
             plans.pop(child, None)
             counts.pop(child, None)
-        had_children[depth] = True
-        if children:
-            # A parent result: its leaves were counted already; a parent that
-            # failed without a failing leaf (e.g. a non-zero exit) still fails.
-            if not ok and not problems_for(desc, problems):
-                problems.append(f"not ok: {desc.strip()}")
+        if n_children:
+            leaf_failed = False
+            if not ok and n_child_failures == 0:
+                problems.append(f"not ok: {desc}")
                 failed += 1
-            continue
-        if "# SKIP" in desc:
+                leaf_failed = True
+        elif "# SKIP" in desc:
             skipped += 1
+            leaf_failed = False
         elif ok:
             passed += 1
+            leaf_failed = False
         else:
             failed += 1
-            problems.append(f"not ok: {desc.strip()}")
+            problems.append(f"not ok: {desc}")
+            leaf_failed = True
+        parent_results, parent_failures = child_results.get(depth, (0, 0))
+        child_results[depth] = (
+            parent_results + 1,
+            parent_failures + (1 if leaf_failed or (not ok and n_child_failures) else 0),
+        )
     if 0 in plans and counts.get(0, 0) < plans[0]:
         problems.append(f"top level printed {counts.get(0, 0)} of {plans[0]} planned results")
         failed += 1
     return passed, failed, skipped, problems
-
-
-def problems_for(desc, problems):
-    return any(desc in p for p in problems)
 
 
 def main():

@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+"""Tests of the guest console judge (tools/qemu/console_report.py)."""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+JUDGE = os.path.join(os.path.dirname(__file__), "..", "..", "tools", "qemu", "console_report.py")
+BEGIN = "vfio-ap-rs guest: tests begin"
+END = "vfio-ap-rs guest: tests end"
+
+CLEAN = [
+    BEGIN,
+    "KTAP version 1",
+    "1..1",
+    "    KTAP version 1",
+    "    1..2",
+    "    ok 1 first",
+    "[   11.414071] vfio_ap_rs: loaded",
+    "    ok 2 second # SKIP not here",
+    "ok 1 suite/a.sh",
+    END,
+]
+
+
+def judge(lines):
+    with tempfile.NamedTemporaryFile("w", suffix=".log", delete=False) as f:
+        f.write("\n".join(lines) + "\n")
+        path = f.name
+    try:
+        r = subprocess.run([sys.executable, JUDGE, path], capture_output=True, text=True)
+    finally:
+        os.unlink(path)
+    return r.returncode, r.stdout.strip().splitlines()[-1], r.stdout
+
+
+class ConsoleReportTest(unittest.TestCase):
+    def test_clean_run_passes(self):
+        rc, summary, _ = judge(CLEAN)
+        self.assertEqual(rc, 0)
+        self.assertEqual(summary, "guest: 1 passed, 0 failed, 1 skipped")
+
+    def test_kernel_warning_fails_a_passing_run(self):
+        lines = CLEAN[:6] + ["[   13.3] WARNING: CPU: 0 PID: 84 at x.c:2 f+0x4/0x10"] + CLEAN[6:]
+        rc, summary, out = judge(lines)
+        self.assertEqual(rc, 1)
+        self.assertIn("kernel report", out)
+        self.assertEqual(summary, "guest: 1 passed, 1 failed, 1 skipped")
+
+    def test_kasan_and_lockdep_reports_fail(self):
+        for report in (
+            "BUG: KASAN: slab-out-of-bounds in vsnprintf+0x1/0x2",
+            "WARNING: possible circular locking dependency detected",
+            "Kernel panic - not syncing: Fatal exception",
+        ):
+            rc, _, _ = judge(CLEAN[:-1] + [f"[    5.000001] {report}", END])
+            self.assertEqual(rc, 1, report)
+
+    def test_informational_lockdep_banner_is_not_a_report(self):
+        rc, _, _ = judge(["[    3.4] rcu: \tRCU lockdep checking is enabled."] + CLEAN)
+        self.assertEqual(rc, 0)
+
+    def test_report_words_in_test_output_do_not_count(self):
+        lines = CLEAN[:5] + ["    # the driver must not WARNING: or BUG: here"] + CLEAN[5:]
+        rc, _, _ = judge(lines)
+        self.assertEqual(rc, 0)
+
+    def test_missing_end_marker_fails(self):
+        rc, _, out = judge(CLEAN[:-1])
+        self.assertEqual(rc, 1)
+        self.assertIn("did not finish", out)
+
+    def test_short_plan_fails(self):
+        lines = [BEGIN, "KTAP version 1", "1..1", "    1..3", "    ok 1 a", "not ok 1 s", END]
+        rc, summary, _ = judge(lines)
+        self.assertEqual(rc, 1)
+        self.assertEqual(summary, "guest: 1 passed, 1 failed, 0 skipped")
+
+    def test_failing_parent_without_failing_leaf_counts_once(self):
+        lines = [BEGIN, "1..1", "    1..1", "    ok 1 a", "not ok 1 s (exit 2)", END]
+        rc, summary, _ = judge(lines)
+        self.assertEqual(rc, 1)
+        self.assertEqual(summary, "guest: 1 passed, 1 failed, 0 skipped")
+
+    def test_failing_leaf_is_not_counted_twice(self):
+        lines = [BEGIN, "1..1", "    1..2", "    ok 1 a", "    not ok 2 b", "not ok 1 s", END]
+        _, summary, _ = judge(lines)
+        self.assertEqual(summary, "guest: 1 passed, 1 failed, 0 skipped")
+
+
+if __name__ == "__main__":
+    unittest.main()
