@@ -18,6 +18,7 @@
 pub mod errno;
 pub mod id;
 pub mod mask;
+pub mod mask_parse;
 
 pub mod ap_config;
 pub mod apcb;
