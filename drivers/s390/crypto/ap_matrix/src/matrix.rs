@@ -15,7 +15,7 @@
 //! | `assign_control_domain` | parse → [`Matrix::assign`] → on `Changed`: [`crate::shadow::Shadow::filter_cdoms`], push if it changed |
 //! | `unassign_adapter`, `unassign_domain` | parse → [`Matrix::unassign`] → on `Changed`: [`crate::shadow::Shadow::unplug_adapters`] / [`crate::shadow::Shadow::unplug_domains`] with the single ID, push if `push`, reset `reset`, unlink |
 //! | `unassign_control_domain` | parse → [`Matrix::unassign`] → on `Changed`: push if [`crate::shadow::Shadow::unplug_control_domain`] says so |
-//! | `ap_config` write | [`crate::ap_config`] → [`Matrix::replace`] → the steps listed there |
+//! | `ap_config` write | [`crate::ap_config::parse`] → [`Matrix::replace`] → the steps listed there |
 //! | `matrix`, `control_domains`, `ap_config` read | [`crate::format`] |
 
 use crate::apcb::Apcb;
@@ -206,7 +206,7 @@ impl Matrix {
     }
 
     /// An `ap_config` write of the masks `new` (already split and parsed, see
-    /// [`crate::ap_config`]).
+    /// [`crate::ap_config::parse`]).
     ///
     /// Validation order (ATR-22): default pool (`EADDRNOTAVAIL`), sharing
     /// (`EADDRINUSE`, `on_shared` per shared APQN), then any ID above a limit
