@@ -275,3 +275,26 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// `cat ap_config > ap_config` is a successful no-op (ATR-16) for every matrix.
+    #[test]
+    fn ap_config_read_back_is_a_noop(a in any_apcb()) {
+        let mut m = Matrix::from_masks(Limits::FULL, a).unwrap();
+        let mut buf = [0u8; format::AP_CONFIG_TEXT_LEN];
+        let e = format::ap_config(m.masks(), &mut buf);
+        let parsed = ap_matrix::ap_config::parse(&buf[..e.written]);
+        prop_assert_eq!(parsed, Ok(a));
+        let others: [(u8, &Matrix); 0] = [];
+        let d = m.replace(&a, &DefaultPool::NONE, others, |_, _| ()).unwrap();
+        prop_assert!(d.removed.is_empty() && d.added.is_empty());
+    }
+
+    /// The `ap_config` splitter never panics and fails only with `EINVAL`.
+    #[test]
+    fn ap_config_parse_total(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        if let Err(e) = ap_matrix::ap_config::parse(&bytes) {
+            prop_assert_eq!(e, Errno::EINVAL);
+        }
+    }
+}
