@@ -50,3 +50,44 @@ pub fn is_shared<'a, Id: Copy + 'a>(
         .into_iter()
         .any(|(_, other)| apm.intersects(other.apm()) && aqm.intersects(other.aqm()))
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use crate::apcb::Apcb;
+    use crate::host::Limits;
+    use std::vec::Vec;
+
+    fn matrix(apm: &[u8], aqm: &[u8]) -> Matrix {
+        Matrix::from_masks(
+            Limits::FULL,
+            Apcb {
+                apm: apm.iter().copied().collect(),
+                aqm: aqm.iter().copied().collect(),
+                adm: Mask::EMPTY,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn conflicts_need_a_shared_adapter_and_a_shared_domain() {
+        let a = matrix(&[1, 2], &[3]);
+        let b = matrix(&[2], &[4]);
+        let c = matrix(&[9], &[3]);
+        let others = [(1u8, &a), (2, &b), (3, &c)];
+        let apm: Mask = [2u8, 9].into_iter().collect();
+        let aqm: Mask = [3u8].into_iter().collect();
+        let mut seen = Vec::new();
+        assert!(for_each_shared(&apm, &aqm, others, |id, q| seen.push((id, q))));
+        assert_eq!(seen, [(1, Apqn::new(2, 3)), (3, Apqn::new(9, 3))]);
+        assert!(is_shared(&apm, &aqm, others));
+        let aqm5: Mask = [5u8].into_iter().collect();
+        assert!(!for_each_shared(&apm, &aqm5, others, |_, _| panic!(
+            "no conflict"
+        )));
+        assert!(!is_shared(&apm, &aqm5, others));
+        assert!(!is_shared(&Mask::EMPTY, &Mask::FULL, others));
+    }
+}
