@@ -119,7 +119,9 @@ impl Shadow {
     /// * adapters and domains are limited to the host configuration;
     /// * an adapter is dropped if any of its queues over the new shadow domains is not
     ///   `passable` (the caller answers: linked to this mdev, bound, and last ZAPQ
-    ///   status passable per [`reset_rc_passable`]) (FLT-02, FLT-09);
+    ///   status passable per [`reset_rc_passable`], or per
+    ///   [`crate::reset::ResetOutcome::passable`] when the last reset timed out)
+    ///   (FLT-02, FLT-09);
     /// * domains are never dropped for that reason (FLT-03); with no domain left no
     ///   adapter is checked (FLT-08);
     /// * adapters dropped now that were in the previous shadow are reported, and their
