@@ -20,8 +20,18 @@ log() { printf 'kernel: %s\n' "$*" >&2; }
 builtin_sources() {
   local d
   for d in "${BUILTIN_SOURCE_DIRS[@]}"; do
-    [ -d "$top/$d" ] && find "$top/$d" -type f
+    [ -d "$top/$d" ] && find "$top/$d" -type f \( -name '*.rs' -o -name '*.c' -o -name '*.h' \
+      -o -name Makefile -o -name Kbuild \) -not -path '*/tests/*' -not -path '*/benches/*'
   done | LC_ALL=C sort
+}
+
+# Copies our built-in sources into the tree, at the same paths.
+install_builtin_sources() {
+  local f
+  builtin_sources | while read -r f; do
+    mkdir -p "$src/$(dirname "${f#"$top"/}")"
+    cp "$f" "$src/${f#"$top"/}"
+  done
 }
 
 cache_key() {
@@ -57,6 +67,7 @@ build_tree() {
     log "applying $(basename "$p")"
     patch -d "$src" -p1 --quiet --forward < "$p"
   done
+  install_builtin_sources
   make -C "$src" -s "${make_args[@]}" tinyconfig
   (cd "$src" && scripts/kconfig/merge_config.sh -m .config "$here/config/test-kernel.config" >/dev/null)
   make -C "$src" -s "${make_args[@]}" olddefconfig
