@@ -37,14 +37,16 @@
 
 use core::fmt;
 
-use crate::errno::Errno;
-use crate::mask::{Mask, MASK_WORDS};
+use super::errno::Errno;
+use super::mask::{Mask, MASK_WORDS};
 
 pub mod absolute;
 pub mod locked;
 pub mod number;
 pub mod relative;
 
+// Kernel crates that embed this source may not use every re-export.
+#[allow(unused_imports)]
 pub use locked::{boot_param_mask, parse_mask_locked, Interrupted, MaskLock, MaskUpdateError};
 
 /// The widest mask a string can describe (`AP_DEVICES`, `AP_DOMAINS`, `AP_IOCTLS`).

@@ -14,8 +14,8 @@
 //! * No digit at all (``, `0x`, `x`, `\n`) gives the empty mask.
 //! * Leading whitespace is not skipped.
 
+use super::super::mask::{Mask, MASK_WORDS};
 use super::{MaskParseError, MaskParseRule};
-use crate::mask::{Mask, MASK_WORDS};
 
 /// Parses `input` (already cut at its first NUL byte) into a fresh mask of `bits`
 /// bits; `bits` has been checked by the caller.

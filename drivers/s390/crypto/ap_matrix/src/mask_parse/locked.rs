@@ -6,9 +6,9 @@
 use core::fmt;
 use core::ops::DerefMut;
 
+use super::super::errno::Errno;
+use super::super::mask::Mask;
 use super::{check_width, parse_mask_relative_to, MaskParseError};
-use crate::errno::Errno;
-use crate::mask::Mask;
 
 /// An interruptible wait for a lock was interrupted by a signal.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -14,9 +14,9 @@
 //!   `+1+2`, `+1,,+2` and a trailing `,` are accepted; any other byte must be the next
 //!   sign.
 
+use super::super::mask::Mask;
 use super::number::simple_strtoul;
 use super::{range_words, MaskParseError, MaskParseRule};
-use crate::mask::Mask;
 
 /// Applies the terms of `input` (already cut at its first NUL byte, first byte a sign)
 /// to a copy of `current`; `bits` has been checked by the caller.
