@@ -202,6 +202,10 @@ fn msk_15_dash_after_number_is_a_range() {
     // Set 5 then clear 7 needs a separator (or none, but then a sign).
     assert_eq!(ok(b"+5,-7", &ids(&[7])), ids(&[5]));
     assert_eq!(ok(b"+5+7-7", &ids(&[])), ids(&[5, 7]));
+    // Only the first '-' after a term's first number is a range end: one after the
+    // range end starts a new (clearing) term.
+    assert_eq!(ok(b"+1-5-3", &Mask::EMPTY), ids(&[1, 2, 4, 5]));
+    assert_eq!(ok(b"+1-5-3-4", &Mask::EMPTY), ids(&[1, 2, 5]));
 }
 
 #[test]
