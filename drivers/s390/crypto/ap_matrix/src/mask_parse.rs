@@ -146,6 +146,10 @@ impl fmt::Display for MaskParseError {
 }
 
 /// Checks a mask width: a multiple of 8, at most [`MAX_MASK_BITS`].
+///
+/// Zero is a multiple of 8 and is accepted, as upstream does: at width 0 only absolute
+/// strings without digits parse (to the empty mask) and every relative term is out of
+/// range.
 pub fn check_width(bits: usize) -> Result<(), MaskParseError> {
     if bits & 7 != 0 || bits > MAX_MASK_BITS {
         Err(MaskParseError {
