@@ -29,6 +29,7 @@ pub mod host;
 pub mod id_parse;
 pub mod matrix;
 pub mod pool;
+pub mod queue_state;
 pub mod reservation;
 pub mod reset;
 pub mod shadow;
