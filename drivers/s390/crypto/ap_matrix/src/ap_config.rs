@@ -2,9 +2,9 @@
 
 //! Splitting and parsing of an `ap_config` write (ATR-17..ATR-21, ATR-24).
 
-use crate::apcb::Apcb;
-use crate::errno::Errno;
-use crate::mask::Mask;
+use super::apcb::Apcb;
+use super::errno::Errno;
+use super::mask::Mask;
 
 /// The longest `ap_config` input looked at: 3 × (256/4 + 3) = 201 bytes
 /// (`AP_CONFIG_STRLEN`); anything after it is silently ignored (ATR-20).
@@ -15,7 +15,7 @@ pub const AP_CONFIG_STRLEN: usize = 201;
 /// relative-looking `+1` token is invalid; ATR-24). See [`parse_with`] for the
 /// splitting rules.
 pub fn parse(input: &[u8]) -> Result<Apcb, Errno> {
-    parse_with(input, crate::mask_parse::parse_mask_absolute)
+    parse_with(input, super::mask_parse::parse_mask_absolute)
 }
 
 /// Splits and parses an `ap_config` write into the new apm, aqm and adm, parsing

@@ -2,8 +2,8 @@
 
 //! The three masks of an AP control block: adapters, usage domains, control domains.
 
-use crate::id::Apqn;
-use crate::mask::Mask;
+use super::id::Apqn;
+use super::mask::Mask;
 
 /// Adapter, usage-domain and control-domain masks, as an mdev matrix, a shadow APCB
 /// or an `ap_config` value carries them.

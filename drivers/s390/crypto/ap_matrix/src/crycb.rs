@@ -2,8 +2,8 @@
 
 //! CRYCB formats and what each lets a guest see (§3.5, FLT-11, FLT-12).
 
-use crate::apcb::Apcb;
-use crate::mask::{Mask, MASK_WORDS};
+use super::apcb::Apcb;
+use super::mask::{Mask, MASK_WORDS};
 
 /// The format of a guest's crypto control block.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -13,9 +13,9 @@
 
 use core::fmt::{self, Write};
 
-use crate::apcb::Apcb;
-use crate::host::Limits;
-use crate::mask::Mask;
+use super::apcb::Apcb;
+use super::host::Limits;
+use super::mask::Mask;
 
 /// How much was written, and how much the complete text would need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -3,8 +3,8 @@
 //! The host's AP configuration (QCI) as far as matrix decisions need it, and the
 //! per-mdev ID limits derived from it.
 
-use crate::id::{DEFAULT_MAX_APID, DEFAULT_MAX_APQI};
-use crate::mask::Mask;
+use super::id::{DEFAULT_MAX_APID, DEFAULT_MAX_APQI};
+use super::mask::Mask;
 
 /// The highest adapter, usage-domain and control-domain IDs a matrix may hold.
 ///

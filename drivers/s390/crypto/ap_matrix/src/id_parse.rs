@@ -2,7 +2,7 @@
 
 //! Parsing of the numbers written to `assign_*`/`unassign_*` (`kstrtoul(buf, 0)`).
 
-use crate::errno::Errno;
+use super::errno::Errno;
 
 /// Parses `input` exactly as `kstrtoul(s, 0, &v)` does on a 64-bit kernel.
 ///

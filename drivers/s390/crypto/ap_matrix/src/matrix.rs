@@ -18,13 +18,13 @@
 //! | `ap_config` write | [`crate::ap_config::parse`] → [`Matrix::replace`] → the steps listed there |
 //! | `matrix`, `control_domains`, `ap_config` read | [`crate::format`] |
 
-use crate::apcb::Apcb;
-use crate::errno::Errno;
-use crate::host::Limits;
-use crate::id::Apqn;
-use crate::mask::Mask;
-use crate::pool::DefaultPool;
-use crate::sharing;
+use super::apcb::Apcb;
+use super::errno::Errno;
+use super::host::Limits;
+use super::id::Apqn;
+use super::mask::Mask;
+use super::pool::DefaultPool;
+use super::sharing;
 
 /// Which of the three masks an attribute operates on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -3,8 +3,8 @@
 //! The default pool: the APQNs the bus's `apmask` × `aqmask` reserve for the default
 //! (zcrypt) drivers.
 
-use crate::id::Apqn;
-use crate::mask::Mask;
+use super::id::Apqn;
+use super::mask::Mask;
 
 /// The AP bus's `apmask` and `aqmask` (`ap_perms.apm`/`ap_perms.aqm`).
 ///

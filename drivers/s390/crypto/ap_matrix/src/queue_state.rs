@@ -2,9 +2,9 @@
 
 //! The `status` attribute of a queue bound to vfio_ap (§2.10, FMT-05).
 
-use crate::id::Apqn;
-use crate::matrix::Matrix;
-use crate::shadow::Shadow;
+use super::id::Apqn;
+use super::matrix::Matrix;
+use super::shadow::Shadow;
 
 /// What a vfio_ap queue's `status` attribute reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

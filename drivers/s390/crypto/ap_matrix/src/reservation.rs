@@ -3,10 +3,10 @@
 //! The AP bus's reservation check: may new `apmask`/`aqmask` bits be committed while
 //! mdevs hold APQNs (the vfio_ap `in_use` callback, §1.5)?
 
-use crate::errno::Errno;
-use crate::id::Apqn;
-use crate::matrix::Matrix;
-use crate::pool::DefaultPool;
+use super::errno::Errno;
+use super::id::Apqn;
+use super::matrix::Matrix;
+use super::pool::DefaultPool;
 
 /// Calls `visit(mdev, apqn)` for every APQN that `new` adds to the default pool
 /// (relative to `old`) and that is assigned to one of `mdevs`; returns whether there
@@ -77,7 +77,7 @@ pub fn in_use<'a, Id: Copy + 'a>(
     mdevs: impl IntoIterator<Item = (Id, &'a Matrix)>,
     visit: impl FnMut(Id, Apqn),
 ) -> Result<(), Errno> {
-    if crate::sharing::for_each_shared(&query.apm, &query.aqm, mdevs, visit) {
+    if super::sharing::for_each_shared(&query.apm, &query.aqm, mdevs, visit) {
         Err(Errno::EADDRINUSE)
     } else {
         Ok(())

@@ -31,10 +31,10 @@
 //! and is not passable ([`ResetOutcome::passable`]), so filtering keeps its adapter
 //! away from the guest.
 
-use crate::errno::Errno;
-use crate::id::Apqn;
-use crate::shadow::reset_rc_passable;
-use crate::status::*;
+use super::errno::Errno;
+use super::id::Apqn;
+use super::shadow::reset_rc_passable;
+use super::status::*;
 
 /// The TAPQ poll interval (`AP_RESET_INTERVAL`).
 pub const AP_RESET_INTERVAL_MS: u32 = 20;

@@ -8,11 +8,11 @@
 //! (always **before** resetting the returned queues, HP-13) and resets only queues
 //! that are linked to the mdev.
 
-use crate::apcb::Apcb;
-use crate::host::{ConfigDelta, HostConfig, Limits};
-use crate::id::Apqn;
-use crate::mask::Mask;
-use crate::matrix::Matrix;
+use super::apcb::Apcb;
+use super::host::{ConfigDelta, HostConfig, Limits};
+use super::id::Apqn;
+use super::mask::Mask;
+use super::matrix::Matrix;
 
 /// A rectangle of queues, `apm` × `aqm`. As a reset request it means "the queues of
 /// this product that are linked to the mdev"; queues that are not linked are skipped.

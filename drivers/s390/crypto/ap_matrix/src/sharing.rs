@@ -3,9 +3,9 @@
 //! The "no APQN in two mdevs" check shared by assignment and by the bus's `in_use`
 //! callback.
 
-use crate::id::Apqn;
-use crate::mask::Mask;
-use crate::matrix::Matrix;
+use super::id::Apqn;
+use super::mask::Mask;
+use super::matrix::Matrix;
 
 /// Calls `visit(id, apqn)` for every APQN of `apm` × `aqm` that is also in the matrix
 /// of one of `others`, mdev by mdev in iteration order and adapter-major within an
