@@ -14,6 +14,8 @@ KDIR ?= $(BUILD)/kernel/kdir
 EXTRA_TESTS ?=
 # Guest test suites of this project to run (directories under tests/selftests).
 SUITES ?= foundation
+# Seconds per fuzz target for `make fuzz`.
+FUZZ_SECONDS ?= 60
 # Wall-clock limit of one guest boot, in seconds.
 QEMU_TIMEOUT ?= 600
 
@@ -69,6 +71,14 @@ test: ## Run every test: host, kernel build, clippy, guest; prints "N passed, M 
 demo: kernel modules guest-bin ## Boot the test kernel, show the console of the guest suites
 	@tools/qemu/mkinitramfs.sh $(SUITES)
 	@tools/qemu/run.sh --timeout $(QEMU_TIMEOUT) --show-console
+
+fuzz: ## Run every cargo-fuzz target for FUZZ_SECONDS each (default 60)
+	@cargo fuzz --version >/dev/null 2>&1 || cargo install --locked --quiet cargo-fuzz
+	@for t in $(basename $(notdir $(wildcard fuzz/fuzz_targets/*.rs))); do \
+		tools/fuzz.sh $$t $(FUZZ_SECONDS) || exit 1; done
+
+bench: ## Criterion benches of ap_matrix (mask parser vs upstream C, shadow, reservations)
+	@cargo bench -p ap_matrix -- --warm-up-time 1 --measurement-time 3
 
 clean: ## Remove build outputs in the repository (the kernel cache stays)
 	@-$(KMAKE) clean 2>/dev/null
