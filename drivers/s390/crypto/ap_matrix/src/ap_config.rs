@@ -73,11 +73,7 @@ mod tests {
     }
 
     fn apcb(apm: &[u8], aqm: &[u8], adm: &[u8]) -> Apcb {
-        Apcb {
-            apm: apm.iter().copied().collect(),
-            aqm: aqm.iter().copied().collect(),
-            adm: adm.iter().copied().collect(),
-        }
+        Apcb::from_ids(apm, aqm, adm)
     }
 
     #[test]

@@ -25,6 +25,16 @@ impl Apcb {
         adm: Mask::EMPTY,
     };
 
+    /// The control block holding exactly the listed adapters, domains and control
+    /// domains.
+    pub fn from_ids(apm: &[u8], aqm: &[u8], adm: &[u8]) -> Apcb {
+        Apcb {
+            apm: apm.iter().copied().collect(),
+            aqm: aqm.iter().copied().collect(),
+            adm: adm.iter().copied().collect(),
+        }
+    }
+
     /// Whether `apqn` is in `apm` × `aqm`.
     pub fn contains(&self, apqn: Apqn) -> bool {
         self.apm.test(apqn.apid.0) && self.aqm.test(apqn.apqi.0)

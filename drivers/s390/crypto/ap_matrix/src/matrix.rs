@@ -279,15 +279,7 @@ mod tests {
     }
 
     fn with(apm: &[u8], aqm: &[u8]) -> Matrix {
-        Matrix::from_masks(
-            Limits::FULL,
-            Apcb {
-                apm: apm.iter().copied().collect(),
-                aqm: aqm.iter().copied().collect(),
-                adm: Mask::EMPTY,
-            },
-        )
-        .unwrap()
+        Matrix::from_masks(Limits::FULL, Apcb::from_ids(apm, aqm, &[])).unwrap()
     }
 
     #[test]
@@ -515,11 +507,7 @@ mod tests {
     }
 
     fn apcb(apm: &[u8], aqm: &[u8], adm: &[u8]) -> Apcb {
-        Apcb {
-            apm: apm.iter().copied().collect(),
-            aqm: aqm.iter().copied().collect(),
-            adm: adm.iter().copied().collect(),
-        }
+        Apcb::from_ids(apm, aqm, adm)
     }
 
     #[test]

@@ -60,15 +60,7 @@ mod tests {
     use std::vec::Vec;
 
     fn matrix(apm: &[u8], aqm: &[u8]) -> Matrix {
-        Matrix::from_masks(
-            Limits::FULL,
-            Apcb {
-                apm: apm.iter().copied().collect(),
-                aqm: aqm.iter().copied().collect(),
-                adm: Mask::EMPTY,
-            },
-        )
-        .unwrap()
+        Matrix::from_masks(Limits::FULL, Apcb::from_ids(apm, aqm, &[])).unwrap()
     }
 
     #[test]
