@@ -24,11 +24,20 @@ fn state_lines() {
     assert_eq!(lines[0], "qci flags=0x40000000 features=APXA na=255 nd=255");
     assert_eq!(lines[1], format!("qci apm=0x84{}", "0".repeat(62)));
     // Domain 71 is the last bit of byte 8.
-    assert_eq!(lines[2], format!("qci aqm=0x80{}01{}", "0".repeat(14), "0".repeat(46)));
+    assert_eq!(
+        lines[2],
+        format!("qci aqm=0x80{}01{}", "0".repeat(14), "0".repeat(46))
+    );
     assert_eq!(lines[4], "facilities 12=1 15=1 65=0");
     assert_eq!(lines[5], "reset_polls 2");
-    assert_eq!(lines[6], "card 00 type=cex7 at=13 mode=cca qd=7 config=1 chkstop=0 fac=0x92000000");
-    assert_eq!(lines[7], "card 05 type=cex8 at=14 mode=accel qd=7 config=1 chkstop=0 fac=0x6a000000");
+    assert_eq!(
+        lines[6],
+        "card 00 type=cex7 at=13 mode=cca qd=7 config=1 chkstop=0 fac=0x92000000"
+    );
+    assert_eq!(
+        lines[7],
+        "card 05 type=cex8 at=14 mode=accel qd=7 config=1 chkstop=0 fac=0x6a000000"
+    );
     assert_eq!(
         lines[8],
         "queue 00.0000 config=1 chkstop=1 reset=idle irq=off nib=0x0 isc=0 bind=unbound pending=0 accepted=0 answered=0 discarded=0"
@@ -49,10 +58,19 @@ fn counters_and_faults_lines() {
     let mut buf = vec![0u8; 4096];
     let r = report::counters(&s, &mut buf);
     let t = text(&buf, r.written);
-    assert!(t.starts_with("counters global tapq=0 rapq=0 zapq=2 qci=1 "), "{t}");
-    assert!(t.contains("\ncounter 00.0001 zapq count=2 last=0x80050000 rc=0x05\n"), "{t}");
+    assert!(
+        t.starts_with("counters global tapq=0 rapq=0 zapq=2 qci=1 "),
+        "{t}"
+    );
+    assert!(
+        t.contains("\ncounter 00.0001 zapq count=2 last=0x80050000 rc=0x05\n"),
+        "{t}"
+    );
     let r = report::faults(&s, &mut buf);
-    assert_eq!(text(&buf, r.written), "fault 00.0001 zapq rc=0x05 count=2\nfault 00.0001 reset never\n");
+    assert_eq!(
+        text(&buf, r.written),
+        "fault 00.0001 zapq rc=0x05 count=2\nfault 00.0001 reset never\n"
+    );
     // The lines are valid commands.
     let mut s2 = sim("reset_polls:0");
     for l in text(&buf, r.written).lines() {
@@ -74,7 +92,10 @@ fn truncation_keeps_whole_lines() {
         assert!(r.written <= size);
         assert_eq!(&buf[..r.written], &full[..r.written]);
         assert!(r.written == 0 || buf[r.written - 1] == b'\n');
-        assert!(buf[size..].iter().all(|&b| b == 0xAA), "nothing written past the buffer");
+        assert!(
+            buf[size..].iter().all(|&b| b == 0xAA),
+            "nothing written past the buffer"
+        );
     }
     let mut buf = vec![0u8; all.needed];
     let r = report::state(&s, &mut buf);
