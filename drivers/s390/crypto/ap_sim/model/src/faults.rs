@@ -186,7 +186,10 @@ impl FaultTable {
                 .entries
                 .iter()
                 .flatten()
-                .filter(|e| last.is_none_or(|l| e.apqn > l))
+                .filter(|e| match last {
+                    Some(l) => e.apqn > l,
+                    None => true,
+                })
                 .min_by_key(|e| e.apqn)?;
             last = Some(next.apqn);
             Some(next)

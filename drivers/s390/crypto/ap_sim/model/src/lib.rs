@@ -10,7 +10,7 @@
 //! The same source is built as this crate for host tests and into the kernel through
 //! `#[path = ".../ap_sim/model/src/lib.rs"] mod ap_sim_model;`. It uses only `core`,
 //! never allocates, contains no `unsafe` and never panics on any input. All state
-//! lives in one [`sim::ApSim`] value of fixed size (about 250 KiB; `ApSim::new()` is
+//! lives in one [`sim::ApSim`] value of fixed size (about 285 KiB; `ApSim::new()` is
 //! `const`, so it can be a `static`).
 //!
 //! # What is simulated

@@ -103,3 +103,29 @@ impl ApSim {
         self.config.qci_block()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use super::*;
+    use std::boxed::Box;
+
+    #[test]
+    fn apply_config_validates_first() {
+        let mut s = Box::new(ApSim::new());
+        s.apply_config(&Config::default_machine()).unwrap();
+        assert_eq!(s.queues().len(), 64);
+        let before = s.clone();
+        let mut bad = Config::default_machine();
+        bad.nd = 3;
+        assert_eq!(s.apply_config(&bad), Err(ConfigError::DomainOutOfRange(15)));
+        assert!(*s == *before);
+    }
+
+    #[test]
+    fn size_stays_bounded() {
+        // Documented in the crate docs; a static in the kernel.
+        let size = core::mem::size_of::<ApSim>();
+        assert!(size < 320 * 1024, "{size}");
+    }
+}
