@@ -48,6 +48,8 @@ pub enum CmdlineErrorKind {
     BadQueueDepth,
     /// An adapter id given twice in `cards:`.
     DuplicateCard,
+    /// A byte that is not printable ASCII (blanks included).
+    NotPrintable,
     /// The whole configuration is invalid.
     Config(ConfigError),
 }
@@ -256,10 +258,29 @@ pub fn parse(value: &str) -> Result<Config, CmdlineError> {
     Ok(cfg)
 }
 
+/// [`parse`] for the raw bytes of a kernel parameter: every byte must be printable
+/// ASCII (no blanks, no control characters).
+pub fn parse_bytes(value: &[u8]) -> Result<Config, CmdlineError> {
+    if let Some(i) = value.iter().position(|b| !b.is_ascii_graphic()) {
+        return Err(err(i, CmdlineErrorKind::NotPrintable));
+    }
+    let s = core::str::from_utf8(value)
+        .map_err(|e| err(e.valid_up_to(), CmdlineErrorKind::NotPrintable))?;
+    parse(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use CmdlineErrorKind as K;
+
+    #[test]
+    fn bytes_must_be_printable() {
+        assert_eq!(parse_bytes(b"irq"), parse("irq"));
+        assert_eq!(parse_bytes(b"irq; qact"), Err(err(4, K::NotPrintable)));
+        assert_eq!(parse_bytes(b"na:\xff"), Err(err(3, K::NotPrintable)));
+        assert_eq!(parse_bytes(b""), Ok(Config::default_machine()));
+    }
 
     #[test]
     fn empty_is_default() {

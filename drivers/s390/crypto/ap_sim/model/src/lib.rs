@@ -32,7 +32,9 @@
 //! * **AQIC**: enable (NIB address and ISC recorded; NIB 0 gives 0x06) or disable
 //!   interrupts; the change becomes visible at the next TAPQ/NQAP/DQAP status, as the
 //!   bus's SETIRQ_WAIT state and vfio_ap's wait for the IR bit to clear expect. Same
-//!   state again: 0x07; opposite request while a change is pending: 0x05.
+//!   state again: 0x07; opposite request while a change is pending: 0x05. AQIC is
+//!   answered whether or not facility 65 is installed (the bus only issues it when
+//!   it is; vfio_ap issues it for guests).
 //! * **QACT**: compatibility type for a requested type and mode (QCI `qact` needed).
 //! * **BAPQ/AAPQ**: a small SE bind/associate model when QCI `apsb` is set (TAPQ `bs`
 //!   2 -> 1 -> 0); otherwise 0x16 (required facility not installed).
