@@ -85,6 +85,25 @@
 //! See [`report`]: `state`, `counters` and `faults`, line-oriented, into a
 //! caller-given buffer.
 //!
+//! # What the kernel shell does around the model
+//!
+//! * Holds one `ApSim` (e.g. a `static`, `ApSim::new()`), loads it once with
+//!   `cmdline::parse`/`parse_bytes` + `ApSim::apply_config`, and serializes every call
+//!   with one lock (instructions come from tasklets and process context alike).
+//! * Routes each `asm/ap.h` wrapper to the method of the same name and copies the
+//!   raw values: the `u32` status into `struct ap_queue_status`, TAPQ `hwinfo` into
+//!   `info->value`, QACT `apinfo` back into `*apinfo`, the QCI image into the caller's
+//!   128-byte block (QCI then "succeeds", return 0). For DQAP: `*length =
+//!   result.length`, `*reslength = result.remaining`; if `remaining != 0` set the
+//!   response code to 0xFF and `*resgr0` non-zero (e.g. `qid | 0x80000000`), else
+//!   store `*psmid` and set `*resgr0 = 0`. With a zero-length buffer the real wrapper
+//!   issues no DQAP; the glue should do the same.
+//! * Answers `test_facility(12/15/65)` and `ap_instructions_available()` from
+//!   `ApSim::facility` while the simulator is active.
+//! * Feeds debugfs writes to `ApSim::control`, returns `-errno` on error, and on
+//!   `qci_changed` triggers an AP bus rescan (`ap_bus_force_rescan`).
+//! * Renders `report::state`/`counters`/`faults` into a buffer of `needed` bytes.
+//!
 //! # Register encodings
 //!
 //! See [`regs`]. Note that `AP_RESPONSE_NO_PENDING_REPLY` is 0x10 (the same value as
