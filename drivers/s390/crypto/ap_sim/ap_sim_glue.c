@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * C side of the simulated AP facility (test kernels only).
+ *
+ * The AP instruction wrappers of asm/ap.h call the exported ap_sim_*() functions
+ * below when the simulator is active. This file owns what C does best here: the
+ * command line, one spinlock that serialises every call into the Rust simulator
+ * (AP instructions are issued from process, softirq and tasklet context, so it
+ * is taken with interrupts off), debugfs, and the AP bus rescan after a
+ * configuration change. Every decision is made by the Rust simulator (ap_sim.rs).
+ *
+ * Lock order: ap_sim_lock is a leaf lock; nothing is called with it held but
+ * the Rust simulator, which takes no lock and never sleeps.
+ */
+
+#define pr_fmt(fmt) "ap_sim: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <asm/ap.h>
+
+#include "../ap_bus.h"
+
+/* Rust simulator entry points (ap_sim.rs); status words are the raw GR1 image. */
+int ap_sim_rs_init(const u8 *config, size_t len);
+bool ap_sim_rs_facility(unsigned long nr);
+u32 ap_sim_rs_tapq(u32 qid, u64 *gr2);
+u32 ap_sim_rs_rapq(u32 qid, int fbit);
+u32 ap_sim_rs_zapq(u32 qid, int fbit);
+void ap_sim_rs_qci(u8 *block, size_t len);
+u32 ap_sim_rs_aqic(u32 qid, u64 qirqctrl, u64 pa_ind);
+u32 ap_sim_rs_qact(u32 qid, int ifbit, u64 *apinfo);
+u32 ap_sim_rs_bapq(u32 qid);
+u32 ap_sim_rs_aapq(u32 qid, u32 sec_idx);
+u32 ap_sim_rs_nqap(u32 qid, u64 psmid, const u8 *msg, size_t len);
+u32 ap_sim_rs_dqap(u32 qid, u64 *psmid, u8 *msg, size_t msglen, size_t *length,
+		   size_t *reslength, u64 *resgr0);
+int ap_sim_rs_control(const u8 *cmd, size_t len, bool *rescan);
+size_t ap_sim_rs_report(int what, u8 *buf, size_t len);
+
+bool ap_sim_active __read_mostly;
+EXPORT_SYMBOL(ap_sim_active);
+
+static DEFINE_SPINLOCK(ap_sim_lock);
+static char ap_sim_config[1024];
+static size_t ap_sim_config_len;
+static bool ap_sim_config_too_long;
+
+/* "ap_sim" activates the default machine, "ap_sim=<configuration>" a chosen one. */
+static int __init ap_sim_setup(char *str)
+{
+	if (*str == '=')
+		str++;
+	else if (*str)
+		return 0;	/* some other parameter that starts with ap_sim */
+	ap_sim_config_len = strlen(str);
+	if (ap_sim_config_len >= sizeof(ap_sim_config))
+		ap_sim_config_too_long = true;
+	else
+		memcpy(ap_sim_config, str, ap_sim_config_len);
+	WRITE_ONCE(ap_sim_active, true);
+	return 1;
+}
+__setup("ap_sim", ap_sim_setup);
+
+static struct ap_queue_status to_status(u32 word)
+{
+	union {
+		u32 word;
+		struct ap_queue_status status;
+	} u = { .word = word };
+
+	BUILD_BUG_ON(sizeof(struct ap_queue_status) != sizeof(u32));
+	return u.status;
+}
+
+#define AP_SIM_CALL(expr)					\
+	({							\
+		unsigned long __flags;				\
+		typeof(expr) __ret;				\
+								\
+		spin_lock_irqsave(&ap_sim_lock, __flags);	\
+		__ret = (expr);					\
+		spin_unlock_irqrestore(&ap_sim_lock, __flags);	\
+		__ret;						\
+	})
+
+bool ap_sim_facility(unsigned long nr)
+{
+	return AP_SIM_CALL(ap_sim_rs_facility(nr));
+}
+EXPORT_SYMBOL(ap_sim_facility);
+
+struct ap_queue_status ap_sim_tapq(ap_qid_t qid, unsigned long *gr2)
+{
+	u64 info = 0;
+	u32 word = AP_SIM_CALL(ap_sim_rs_tapq(qid, &info));
+
+	*gr2 = info;
+	return to_status(word);
+}
+EXPORT_SYMBOL(ap_sim_tapq);
+
+struct ap_queue_status ap_sim_rapq(ap_qid_t qid, int fbit)
+{
+	return to_status(AP_SIM_CALL(ap_sim_rs_rapq(qid, fbit)));
+}
+EXPORT_SYMBOL(ap_sim_rapq);
+
+struct ap_queue_status ap_sim_zapq(ap_qid_t qid, int fbit)
+{
+	return to_status(AP_SIM_CALL(ap_sim_rs_zapq(qid, fbit)));
+}
+EXPORT_SYMBOL(ap_sim_zapq);
+
+int ap_sim_qci(struct ap_config_info *config)
+{
+	unsigned long flags;
+
+	BUILD_BUG_ON(sizeof(*config) != 128);
+	spin_lock_irqsave(&ap_sim_lock, flags);
+	ap_sim_rs_qci((u8 *)config, sizeof(*config));
+	spin_unlock_irqrestore(&ap_sim_lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL(ap_sim_qci);
+
+struct ap_queue_status ap_sim_aqic(ap_qid_t qid, unsigned long qirqctrl,
+				   phys_addr_t pa_ind)
+{
+	return to_status(AP_SIM_CALL(ap_sim_rs_aqic(qid, qirqctrl, pa_ind)));
+}
+EXPORT_SYMBOL(ap_sim_aqic);
+
+struct ap_queue_status ap_sim_qact(ap_qid_t qid, int ifbit,
+				   unsigned long *apinfo)
+{
+	u64 info = *apinfo;
+	u32 word = AP_SIM_CALL(ap_sim_rs_qact(qid, ifbit, &info));
+
+	*apinfo = info;
+	return to_status(word);
+}
+EXPORT_SYMBOL(ap_sim_qact);
+
+struct ap_queue_status ap_sim_bapq(ap_qid_t qid)
+{
+	return to_status(AP_SIM_CALL(ap_sim_rs_bapq(qid)));
+}
+EXPORT_SYMBOL(ap_sim_bapq);
+
+struct ap_queue_status ap_sim_aapq(ap_qid_t qid, unsigned int sec_idx)
+{
+	return to_status(AP_SIM_CALL(ap_sim_rs_aapq(qid, sec_idx)));
+}
+EXPORT_SYMBOL(ap_sim_aapq);
+
+struct ap_queue_status ap_sim_nqap(ap_qid_t qid, unsigned long long psmid,
+				   void *msg, size_t length)
+{
+	return to_status(AP_SIM_CALL(ap_sim_rs_nqap(qid, psmid, msg, length)));
+}
+EXPORT_SYMBOL(ap_sim_nqap);
+
+struct ap_queue_status ap_sim_dqap(ap_qid_t qid, unsigned long *psmid,
+				   void *msg, size_t msglen, size_t *length,
+				   size_t *reslength, unsigned long *resgr0)
+{
+	u64 id = 0, gr0 = resgr0 ? *resgr0 : 0;
+	size_t len = 0, res = 0;
+	u32 word;
+
+	word = AP_SIM_CALL(ap_sim_rs_dqap(qid, &id, msg, msglen, &len, &res, &gr0));
+	*psmid = id;
+	if (length)
+		*length = len;
+	if (reslength)
+		*reslength = res;
+	if (resgr0)
+		*resgr0 = gr0;
+	return to_status(word);
+}
+EXPORT_SYMBOL(ap_sim_dqap);
+
+/* debugfs: control (write one command), state, counters, faults (read). */
+
+enum { AP_SIM_REPORT_STATE, AP_SIM_REPORT_COUNTERS, AP_SIM_REPORT_FAULTS };
+#define AP_SIM_REPORT_SIZE (256 * 1024)
+#define AP_SIM_CMD_MAX 256
+
+static ssize_t ap_sim_control_write(struct file *file, const char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	char cmd[AP_SIM_CMD_MAX];
+	bool rescan = false;
+	int rc;
+
+	if (count >= sizeof(cmd))
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, count))
+		return -EFAULT;
+	rc = AP_SIM_CALL(ap_sim_rs_control(cmd, count, &rescan));
+	if (rc)
+		return rc;
+	/* A changed configuration reaches the bus the way a real one does. */
+	if (rescan)
+		ap_bus_force_rescan();
+	return count;
+}
+
+static ssize_t ap_sim_report_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	int what = (long)file->private_data;
+	ssize_t ret;
+	size_t len;
+	u8 *buf;
+
+	buf = kvmalloc(AP_SIM_REPORT_SIZE, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	len = AP_SIM_CALL(ap_sim_rs_report(what, buf, AP_SIM_REPORT_SIZE));
+	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
+	kvfree(buf);
+	return ret;
+}
+
+static int ap_sim_report_open(struct inode *inode, struct file *file)
+{
+	file->private_data = inode->i_private;
+	return 0;
+}
+
+static const struct file_operations ap_sim_control_fops = {
+	.owner = THIS_MODULE,
+	.write = ap_sim_control_write,
+};
+
+static const struct file_operations ap_sim_report_fops = {
+	.owner = THIS_MODULE,
+	.open = ap_sim_report_open,
+	.read = ap_sim_report_read,
+	.llseek = default_llseek,
+};
+
+static int __init ap_sim_init(void)
+{
+	struct dentry *dir;
+	int rc;
+
+	if (!READ_ONCE(ap_sim_active))
+		return 0;
+	if (ap_sim_config_too_long) {
+		rc = -E2BIG;
+	} else {
+		unsigned long flags;
+
+		spin_lock_irqsave(&ap_sim_lock, flags);
+		rc = ap_sim_rs_init(ap_sim_config, ap_sim_config_len);
+		spin_unlock_irqrestore(&ap_sim_lock, flags);
+	}
+	if (rc) {
+		/* A machine without AP instructions beats a half-configured one. */
+		WRITE_ONCE(ap_sim_active, false);
+		pr_err("invalid configuration '%s' (error %d): simulator off\n",
+		       ap_sim_config, rc);
+		return rc;
+	}
+	dir = debugfs_create_dir("ap_sim", NULL);
+	debugfs_create_file("control", 0200, dir, NULL, &ap_sim_control_fops);
+	debugfs_create_file("state", 0400, dir, (void *)AP_SIM_REPORT_STATE,
+			    &ap_sim_report_fops);
+	debugfs_create_file("counters", 0400, dir,
+			    (void *)AP_SIM_REPORT_COUNTERS, &ap_sim_report_fops);
+	debugfs_create_file("faults", 0400, dir, (void *)AP_SIM_REPORT_FAULTS,
+			    &ap_sim_report_fops);
+	pr_warn("simulated AP facility active: test kernels only\n");
+	return 0;
+}
+/* Before the AP bus (device_initcall) asks its first question. */
+subsys_initcall(ap_sim_init);
