@@ -227,7 +227,10 @@ pub unsafe extern "C" fn ap_sim_rs_dqap(
     // SAFETY: `ap_sim_lock` is held (caller's guarantee).
     let r = unsafe { SIM.with(|sim| sim.dqap(qid16(qid), out)) };
     let (status, gr0) = if r.partial() {
-        ((r.status & !0x00ff_0000) | (RC_PARTIAL_REPLY << 16), DQAP_CONTINUE)
+        (
+            (r.status & !0x00ff_0000) | (RC_PARTIAL_REPLY << 16),
+            DQAP_CONTINUE,
+        )
     } else {
         (r.status, 0)
     };
