@@ -13,7 +13,8 @@ KDIR ?= $(BUILD)/kernel/kdir
 # Extra directories of KTAP test scripts to run in the guest (space separated).
 EXTRA_TESTS ?=
 # Guest test suites of this project to run (directories under tests/selftests).
-SUITES ?= foundation
+SUITES ?= foundation ap_sim
+SUITE_DIRS = $(addprefix tests/selftests/,$(SUITES)) $(EXTRA_TESTS)
 # Seconds per fuzz target for `make fuzz`.
 FUZZ_SECONDS ?= 60
 # Wall-clock limit of one guest boot, in seconds.
@@ -48,15 +49,14 @@ clippy: ## Build the modules with the kernel's CLIPPY=1 (warnings are errors)
 artifacts: ## Print the paths of the kernel image, vmlinux and every module
 	@tools/qemu/artifacts.sh
 
-guest: ## Build the guest initramfs (busybox, modules, selected test suites)
-	@tools/qemu/mkinitramfs.sh $(SUITES) $(if $(EXTRA_TESTS),--extra $(EXTRA_TESTS))
+guest: ## Build one guest initramfs with every selected suite (build/guest/initramfs.cpio.gz)
+	@tools/qemu/mkinitramfs.sh $(SUITE_DIRS)
 
 guest-bin: ## Build the static s390x programs the guest carries (apctl)
 	@tools/guest-bin.sh
 
 qemu-test: kernel modules guest-bin ## Boot the test kernel under QEMU TCG and run the guest suites
-	@tools/qemu/mkinitramfs.sh $(SUITES) $(if $(EXTRA_TESTS),--extra $(EXTRA_TESTS))
-	@tools/qemu/run.sh --timeout $(QEMU_TIMEOUT)
+	@tools/qemu/run-suites.sh --timeout $(QEMU_TIMEOUT) $(SUITE_DIRS)
 
 host-test: ## Run the host tests (cargo test over the workspace)
 	@cargo test --workspace
@@ -69,8 +69,8 @@ test: ## Run every test: host, kernel build, clippy, guest; prints "N passed, M 
 	@tools/test-all.sh
 
 demo: kernel modules guest-bin ## Boot the test kernel, show the console of the guest suites
-	@tools/qemu/mkinitramfs.sh $(SUITES)
-	@tools/qemu/run.sh --timeout $(QEMU_TIMEOUT) --show-console
+	@tools/qemu/run-suites.sh --timeout $(QEMU_TIMEOUT) $(SUITE_DIRS)
+	@cat build/guest/boot*.console.log
 
 fuzz: ## Run every cargo-fuzz target for FUZZ_SECONDS each (default 60)
 	@cargo fuzz --version >/dev/null 2>&1 || cargo install --locked --quiet cargo-fuzz

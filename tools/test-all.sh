@@ -65,16 +65,19 @@ step kernel tools/kernel/prepare.sh && {
   step modules make -s modules
   step modules-clippy make -s clippy
   step guest-bin tools/guest-bin.sh
-  make -s guest SUITES="${SUITES:-foundation}" EXTRA_TESTS="${EXTRA_TESTS:-}" > build/logs/guest-image.log 2>&1
+  suites=()
+  for s in ${SUITES:-foundation ap_sim}; do suites+=("tests/selftests/$s"); done
+  # shellcheck disable=SC2206
+  extra=(${EXTRA_TESTS:-})
   t0=$(date +%s)
-  tools/qemu/run.sh --timeout "${QEMU_TIMEOUT:-900}" > build/logs/guest.log 2>&1
+  tools/qemu/run-suites.sh --timeout "${QEMU_TIMEOUT:-900}" "${suites[@]}" "${extra[@]}" > build/logs/guest.log 2>&1
   line=$(grep -E '^guest: [0-9]+ passed' build/logs/guest.log | tail -1)
   gp=$(sed -E 's/^guest: ([0-9]+) passed.*/\1/' <<<"$line")
   gf=$(sed -E 's/^guest: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
   [ -n "$line" ] || { gp=0; gf=1; }
   passed=$((passed + gp)); failed=$((failed + gf))
   printf '%s %-22s %4ds (%s)\n' "$([ "$gf" = 0 ] && echo PASS || echo FAIL)" guest $(( $(date +%s) - t0 )) "${line:-no result}"
-  [ "$gf" = 0 ] || { failures+=("guest"); grep -E '^(FAIL|qemu:)' build/logs/guest.log | head -20 | sed 's/^/    /'; }
+  [ "$gf" = 0 ] || { failures+=("guest"); grep -E 'FAIL|qemu:' build/logs/guest.log | head -20 | sed 's/^/    /'; }
 }
 
 [ ${#failures[@]} = 0 ] || echo "failed: ${failures[*]}"

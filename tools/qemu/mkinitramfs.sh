@@ -1,27 +1,23 @@
 #!/usr/bin/env bash
-# Builds the guest initramfs: a static s390x busybox, our /init, the kernel modules,
-# and the selected KTAP test suites (ours and any extra directories).
+# Builds a guest initramfs: a static s390x busybox, our /init, the kernel modules,
+# apctl, and the given directories of KTAP test scripts (each directory's *.sh run
+# in name order, directories in the order given).
 #
-# Usage: tools/qemu/mkinitramfs.sh SUITE... [--extra DIR...]
-#   SUITE  a directory under tests/selftests (its *.sh scripts run in name order)
-#   DIR    any directory of KTAP shell scripts, run the same way after our suites
+# Usage: tools/qemu/mkinitramfs.sh [--out FILE] DIR...
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 top="$(cd "$here/../.." && pwd)"
 cache="${VFIO_AP_RS_CACHE:-$HOME/.cache/vfio-ap-rs}/guest"
-out="$top/build/guest"
-root="$out/root"
-
-suites=()
-extras=()
-mode=suite
-for a in "$@"; do
-  case "$a" in
-    --extra) mode=extra ;;
-    *) if [ "$mode" = suite ]; then suites+=("$a"); else extras+=("$a"); fi ;;
+out="$top/build/guest/initramfs.cpio.gz"
+dirs=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$2"; shift 2 ;;
+    *) dirs+=("$1"); shift ;;
   esac
 done
+root="$(dirname "$out")/root.$(basename "$out" .cpio.gz)"
 
 # Debian's static s390x busybox, fetched once.
 busybox="$cache/busybox/bin/busybox"
@@ -43,23 +39,23 @@ for d in "$top/build/kernel/modules" "$top/build/modules"; do
 done
 
 # Guest tools.
-[ -x "$top/build/guest-bin/apctl" ] && cp "$top/build/guest-bin/apctl" "$root/bin/apctl"
+if [ -x "$top/build/guest-bin/apctl" ]; then cp "$top/build/guest-bin/apctl" "$root/bin/apctl"; fi
 
 # Tests, in the order they run.
 cp -r "$top/tests/selftests/lib" "$root/tests/lib"
 install -m 0755 "$top/tests/selftests/run.sh" "$root/tests/run.sh"
 : > "$root/tests/order"
-add_dir() { # SRC DEST
-  [ -d "$1" ] || { echo "mkinitramfs: no test directory $1" >&2; exit 1; }
-  mkdir -p "$root/tests/$2"
-  cp -r "$1"/. "$root/tests/$2/"
-  find "$root/tests/$2" -maxdepth 1 -name '*.sh' -printf '%f\n' | LC_ALL=C sort |
-    sed "s|^|$2/|" >> "$root/tests/order"
-}
-for s in "${suites[@]}"; do add_dir "$top/tests/selftests/$s" "$s"; done
-i=0
-for e in "${extras[@]}"; do i=$((i + 1)); add_dir "$(cd "$e" && pwd)" "extra$i-$(basename "$e")"; done
+for d in "${dirs[@]}"; do
+  [ -d "$d" ] || { echo "mkinitramfs: no test directory $d" >&2; exit 1; }
+  name="$(basename "$d")"
+  [ -e "$root/tests/$name" ] && name="$name-$(echo "$d" | cksum | cut -c1-6)"
+  mkdir -p "$root/tests/$name"
+  cp -r "$d"/. "$root/tests/$name/"
+  find "$root/tests/$name" -maxdepth 1 -name '*.sh' -printf '%f\n' | LC_ALL=C sort |
+    sed "s|^|$name/|" >> "$root/tests/order"
+done
 
+mkdir -p "$(dirname "$out")"
 (cd "$root" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc --quiet -R 0:0) |
-  gzip -1 > "$out/initramfs.cpio.gz"
-echo "mkinitramfs: $(grep -c . "$root/tests/order") test scripts, $(ls "$root/modules" | wc -l) modules -> ${out#"$top"/}/initramfs.cpio.gz" >&2
+  gzip -1 > "$out"
+echo "mkinitramfs: $(grep -c . "$root/tests/order") test scripts, $(ls "$root/modules" | wc -l) modules -> ${out#"$top"/}" >&2

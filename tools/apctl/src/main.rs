@@ -6,6 +6,7 @@
 
 mod cli;
 mod mask_cmd;
+mod write_cmd;
 
 use std::io::{self, Write};
 use std::process::ExitCode;
@@ -18,6 +19,8 @@ usage: apctl <command> [args]
 commands:
   mask parse [--bits N] [--current 0xHEX] [EXPR | -]
       parse a mask string as the AP bus sysfs attributes do and print the result
+  write FILE (VALUE | -)
+      write VALUE (or stdin) to an attribute in one call; print OK or the errno name
 ";
 
 fn main() -> ExitCode {
@@ -28,6 +31,12 @@ fn main() -> ExitCode {
     let mut err = stderr.lock();
     let code = match args.first().and_then(|a| a.to_str()) {
         Some("mask") => mask_cmd::run(
+            args.get(1..).unwrap_or(&[]),
+            &mut io::stdin().lock(),
+            &mut out,
+            &mut err,
+        ),
+        Some("write") => write_cmd::run(
             args.get(1..).unwrap_or(&[]),
             &mut io::stdin().lock(),
             &mut out,

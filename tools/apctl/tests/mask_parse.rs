@@ -144,3 +144,32 @@ fn usage_errors_exit_two() {
         assert!(!out.stderr.is_empty(), "{args:?}");
     }
 }
+
+#[test]
+fn write_reports_ok_and_errno_names() {
+    let dir = std::env::temp_dir().join(format!("apctl-write-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("attr");
+    std::fs::write(&file, b"").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_apctl"))
+        .args(["write", file.to_str().unwrap(), "+0-3\n"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "OK\n");
+    assert!(out.status.success());
+    assert_eq!(std::fs::read(&file).unwrap(), b"+0-3\n");
+    // A directory cannot be opened for writing: EISDIR (21) is not in the enum.
+    let out = Command::new(env!("CARGO_BIN_EXE_apctl"))
+        .args(["write", dir.to_str().unwrap(), "x"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "E21\n");
+    assert_eq!(out.status.code(), Some(1));
+    // /dev/full fails every write with ENOSPC (28), also outside the enum.
+    let out = Command::new(env!("CARGO_BIN_EXE_apctl"))
+        .args(["write", "/dev/full", "x"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "E28\n");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -48,6 +48,32 @@ pub enum Errno {
 }
 
 impl Errno {
+    /// Every error number of this enum.
+    pub const ALL: [Errno; 17] = [
+        Errno::EPERM,
+        Errno::EINTR,
+        Errno::EIO,
+        Errno::EAGAIN,
+        Errno::ENOMEM,
+        Errno::EFAULT,
+        Errno::EBUSY,
+        Errno::EEXIST,
+        Errno::ENODEV,
+        Errno::EINVAL,
+        Errno::ERANGE,
+        Errno::EUSERS,
+        Errno::EOPNOTSUPP,
+        Errno::EADDRINUSE,
+        Errno::EADDRNOTAVAIL,
+        Errno::ETIMEDOUT,
+        Errno::ERESTARTSYS,
+    ];
+
+    /// The error of positive number `raw`, if it is one of this enum.
+    pub fn from_raw(raw: i32) -> Option<Errno> {
+        Self::ALL.into_iter().find(|e| e.to_raw() == raw)
+    }
+
     /// The positive error number.
     pub const fn to_raw(self) -> i32 {
         match self {
@@ -98,5 +124,22 @@ impl Errno {
 impl fmt::Display for Errno {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn raw_numbers_round_trip() {
+        for e in Errno::ALL {
+            assert_eq!(Errno::from_raw(e.to_raw()), Some(e));
+        }
+        assert_eq!(Errno::from_raw(0), None);
+        assert_eq!(
+            Errno::from_raw(Errno::EADDRNOTAVAIL.to_raw()).map(Errno::name),
+            Some("EADDRNOTAVAIL")
+        );
     }
 }
