@@ -72,6 +72,11 @@ class ConsoleReportTest(unittest.TestCase):
         self.assertEqual(rc, 1)
         self.assertIn("did not finish", out)
 
+    def test_a_run_without_tests_fails(self):
+        rc, _, out = judge([BEGIN, "KTAP version 1", "1..0", END])
+        self.assertEqual(rc, 1)
+        self.assertIn("no test ran", out)
+
     def test_short_plan_fails(self):
         lines = [BEGIN, "KTAP version 1", "1..1", "    1..3", "    ok 1 a", "not ok 1 s", END]
         rc, summary, _ = judge(lines)

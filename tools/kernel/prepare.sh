@@ -20,8 +20,8 @@ log() { printf 'kernel: %s\n' "$*" >&2; }
 builtin_sources() {
   local d
   for d in "${BUILTIN_SOURCE_DIRS[@]}"; do
-    [ -d "$top/$d" ] && find "$top/$d" -type f \( -name '*.rs' -o -name '*.c' -o -name '*.h' \
-      -o -name Makefile -o -name Kbuild \) -not -path '*/tests/*' -not -path '*/benches/*'
+    if [ -d "$top/$d" ]; then find "$top/$d" -type f \( -name '*.rs' -o -name '*.c' -o -name '*.h' \
+      -o -name Makefile -o -name Kbuild \) -not -path '*/tests/*' -not -path '*/benches/*'; fi
   done | LC_ALL=C sort
 }
 

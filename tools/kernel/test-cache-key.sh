@@ -7,10 +7,13 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/tools"
 cp -a "$top/tools/kernel" "$scratch/tools/kernel"
+mkdir -p "$scratch/drivers/s390/crypto"
+cp -a "$top/drivers/s390/crypto/ap_sim" "$scratch/drivers/s390/crypto/ap_sim"
 key() { "$scratch/tools/kernel/prepare.sh" --print-key; }
 fail=0
 base="$(key)"
 touch "$scratch"/tools/kernel/patches/*.patch "$scratch"/tools/kernel/config/*.config
+find "$scratch/drivers" -type f -exec touch {} +
 [ "$(key)" = "$base" ] && echo "ok: touching every input keeps key $base" || { echo "FAIL: touch changed the key"; fail=1; }
 
 flip_byte() { # FILE: changes the last byte of FILE
@@ -22,7 +25,8 @@ b[-1] ^= 0x20
 open(p, "wb").write(b)
 PY
 }
-for f in "$scratch"/tools/kernel/patches/0001-*.patch "$scratch"/tools/kernel/config/test-kernel.config; do
+for f in "$scratch"/tools/kernel/patches/0001-*.patch "$scratch"/tools/kernel/config/test-kernel.config \
+  "$scratch"/drivers/s390/crypto/ap_sim/ap_sim.rs "$scratch"/drivers/s390/crypto/ap_sim/model/src/instructions.rs; do
   cp "$f" "$f.orig"
   flip_byte "$f"
   k="$(key)"

@@ -139,6 +139,9 @@ def main():
     region = lines[start + 1 : end] if start is not None else []
     passed, failed, skipped, problems = ktap_results(region)
     failures += problems
+    if start is not None and passed + failed + skipped == 0:
+        failures.append("no test ran in the guest")
+        failed += 1
     reports = kernel_reports(lines)
     failures += [f"kernel report: {r}" for r in reports]
     for f in failures:

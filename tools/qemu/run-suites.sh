@@ -41,14 +41,15 @@ for d0 in "${dirs[@]}"; do
   d="$(stage "$d0")" || { echo "run-suites: preparing $d0 failed" >&2; exit 1; }
   line=""
   [ -f "$d/cmdline" ] && line="$(tr '\n' ' ' < "$d/cmdline" | sed 's/ *$//')"
-  [ -n "${boot_dirs[$line]+x}" ] || order+=("$line")
-  boot_dirs[$line]+="$d"$'\n'
+  # Keys carry a prefix: bash refuses an empty subscript.
+  [ -n "${boot_dirs[k$line]+x}" ] || order+=("$line")
+  boot_dirs[k$line]+="$d"$'\n'
 done
 
 passed=0 failed=0 skipped=0 n=0 rc=0
 for line in "${order[@]}"; do
   n=$((n + 1))
-  mapfile -t ds < <(printf '%s' "${boot_dirs[$line]}")
+  mapfile -t ds < <(printf '%s' "${boot_dirs[k$line]}")
   img="$top/build/guest/boot$n.cpio.gz"
   log="$top/build/guest/boot$n.console.log"
   "$here/mkinitramfs.sh" --out "$img" "${ds[@]}" || { failed=$((failed + 1)); rc=1; continue; }
@@ -61,5 +62,10 @@ for line in "${order[@]}"; do
   read -r p f k < <(sed -E 's/^guest: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/' <<<"$s")
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + k))
 done
+if [ $((passed + failed + skipped)) = 0 ]; then
+  echo "run-suites: no guest test ran"
+  failed=1
+  rc=1
+fi
 echo "guest: $passed passed, $failed failed, $skipped skipped"
 exit $rc
