@@ -38,6 +38,22 @@ for d in "$top/build/kernel/modules" "$top/build/modules"; do
   [ -d "$d" ] && cp "$d"/*.ko "$root/modules/" 2>/dev/null || true
 done
 
+# Debian's s390x lszcrypt (s390-tools), the real admin client, fetched once; it needs
+# only the C library, which the s390x cross libc package provides.
+lszcrypt="$cache/s390-tools/sbin/lszcrypt"
+if [ ! -x "$lszcrypt" ]; then
+  mkdir -p "$cache/deb"
+  (cd "$cache/deb" && apt-get download -q s390-tools:s390x >/dev/null 2>&1) &&
+    dpkg -x "$cache"/deb/s390-tools_*_s390x.deb "$cache/s390-tools" ||
+    echo "mkinitramfs: s390-tools:s390x unavailable; the guest has no lszcrypt" >&2
+fi
+if [ -x "$lszcrypt" ]; then
+  mkdir -p "$root/lib/s390x-linux-gnu"
+  cp "$lszcrypt" "$root/bin/lszcrypt"
+  cp /usr/s390x-linux-gnu/lib/ld64.so.1 "$root/lib/ld64.so.1"
+  cp /usr/s390x-linux-gnu/lib/libc.so.6 "$root/lib/s390x-linux-gnu/libc.so.6"
+fi
+
 # Guest tools.
 if [ -x "$top/build/guest-bin/apctl" ]; then cp "$top/build/guest-bin/apctl" "$root/bin/apctl"; fi
 
