@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.inc"
 
 UUID=33333333-4444-5555-6666-777777777777
-ktap_plan 8
+ktap_plan 11
 load_zcrypt
 load_vfio_ap
 
@@ -39,9 +39,24 @@ ktap_diag "ZAPQs on 01.0009: $z0 before, $z1 after"
 ktap_check "vfio_ap issued ZAPQ again after the BUSY (at least 2 more)" [ $((z1 - z0)) -ge 2 ]
 ktap_check "the last ZAPQ on 01.0009 succeeded" \
 	sh -c "grep -q '^counter 01.0009 zapq .* rc=0x00' $SIM/counters"
-# A reset that never completes is not exercised against the C driver: upstream
-# polls without a bound while holding its locks (reference R10), which would hang
-# this guest. vfio_ap_rs bounds the wait; its suite covers that case.
+# A reset that never completes, against the AP bus's own queue reset (the queue's
+# reset attribute): the bus keeps the queue in "Reset in progress." and keeps polling
+# with TAPQ; once the fault is lifted the reset completes. It is not injected under
+# the C vfio_ap, which polls without a bound while holding its locks (reference
+# R10) and would hang this guest.
+echo "fault 02.0003 reset never" > $SIM/control
+echo 1 > $AP/devices/02.0003/reset
+sleep 2
+t0=$(counter 02.0003 tapq)
+ktap_check "a never-completing reset keeps 02.0003 in 'Reset in progress.'" \
+	[ "$(cat $AP/devices/02.0003/reset)" = "Reset in progress." ]
+sleep 1
+t1=$(counter 02.0003 tapq)
+ktap_diag "TAPQs on 02.0003 one second apart: $t0, $t1"
+ktap_check "the bus keeps polling it with TAPQ" [ "$t1" -gt "$t0" ]
+echo "fault 02.0003 reset normal" > $SIM/control
+ktap_check "once the fault is lifted the reset completes" \
+	wait_for 10 sh -c "[ \"\$(cat $AP/devices/02.0003/reset)\" != 'Reset in progress.' ]"
 echo 1 > $M/remove
 echo "clear faults" > $SIM/control
 restore_masks
