@@ -152,6 +152,24 @@ impl ApSim {
         Ok(a)
     }
 
+    /// The adapter and the state of `apqn` when `insn` may act on it now (the gate
+    /// passed and no reset is in progress), or the status `insn` answers with.
+    fn ready_queue(
+        &mut self,
+        apqn: Apqn,
+        insn: Insn,
+    ) -> Result<(Adapter, &mut QueueState), QueueStatus> {
+        let a = self.gate(apqn, insn)?;
+        let q = self
+            .queues
+            .get_mut(apqn)
+            .ok_or(QueueStatus::rc(RC_Q_NOT_AVAIL))?;
+        if matches!(q.reset, ResetState::InProgress { .. }) {
+            return Err(resetting_status());
+        }
+        Ok((a, q))
+    }
+
     fn hwinfo(&self, apqn: Apqn, tbit: bool) -> u64 {
         let (Some(a), Some(q)) = (self.reachable(apqn), self.queues.get(apqn)) else {
             return 0;
@@ -231,17 +249,12 @@ impl ApSim {
     }
 
     fn reset(&mut self, apqn: Apqn, fbit: bool, insn: Insn) -> QueueStatus {
-        if let Err(s) = self.gate(apqn, insn) {
-            return s;
-        }
         let polls = self.config.reset_polls;
         let never = self.faults.reset_never(apqn);
-        let Some(q) = self.queues.get_mut(apqn) else {
-            return QueueStatus::rc(RC_Q_NOT_AVAIL);
+        let q = match self.ready_queue(apqn, insn) {
+            Ok((_, q)) => q,
+            Err(s) => return s,
         };
-        if matches!(q.reset, ResetState::InProgress { .. }) {
-            return resetting_status();
-        }
         q.flush();
         q.irq = IrqState::Off;
         q.nib = 0;
@@ -282,16 +295,10 @@ impl ApSim {
     }
 
     fn aqic_status(&mut self, apqn: Apqn, ctrl: QirqCtrl, nib: u64) -> QueueStatus {
-        let a = match self.gate(apqn, Insn::Aqic) {
-            Ok(a) => a,
+        let (a, q) = match self.ready_queue(apqn, Insn::Aqic) {
+            Ok(ready) => ready,
             Err(s) => return s,
         };
-        let Some(q) = self.queues.get_mut(apqn) else {
-            return QueueStatus::rc(RC_Q_NOT_AVAIL);
-        };
-        if matches!(q.reset, ResetState::InProgress { .. }) {
-            return resetting_status();
-        }
         let before = queue_status(q, a.slots(), RC_NORMAL);
         let rc = match (ctrl.ir, q.irq) {
             (true, _) if nib == 0 => RC_INVALID_ADDRESS,
@@ -437,16 +444,10 @@ impl ApSim {
     }
 
     fn nqap_status(&mut self, apqn: Apqn, psmid: u64, len: usize) -> QueueStatus {
-        let a = match self.gate(apqn, Insn::Nqap) {
-            Ok(a) => a,
+        let (a, q) = match self.ready_queue(apqn, Insn::Nqap) {
+            Ok(ready) => ready,
             Err(s) => return s,
         };
-        let Some(q) = self.queues.get_mut(apqn) else {
-            return QueueStatus::rc(RC_Q_NOT_AVAIL);
-        };
-        if matches!(q.reset, ResetState::InProgress { .. }) {
-            return resetting_status();
-        }
         settle_irq(q);
         if len > DEFAULT_MAX_MSG_SIZE {
             return queue_status(q, a.slots(), RC_MESSAGE_TOO_BIG);
@@ -469,16 +470,10 @@ impl ApSim {
     }
 
     fn dqap_inner(&mut self, apqn: Apqn, out: &mut [u8]) -> DqapResult {
-        let a = match self.gate(apqn, Insn::Dqap) {
-            Ok(a) => a,
+        let (a, q) = match self.ready_queue(apqn, Insn::Dqap) {
+            Ok(ready) => ready,
             Err(s) => return DqapResult::status_only(s),
         };
-        let Some(q) = self.queues.get_mut(apqn) else {
-            return DqapResult::status_only(QueueStatus::rc(RC_Q_NOT_AVAIL));
-        };
-        if matches!(q.reset, ResetState::InProgress { .. }) {
-            return DqapResult::status_only(resetting_status());
-        }
         settle_irq(q);
         let Some(psmid) = q.head_psmid() else {
             return DqapResult::status_only(queue_status(q, a.slots(), RC_NO_PENDING_REPLY));
