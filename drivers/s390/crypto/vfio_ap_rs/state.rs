@@ -1,0 +1,528 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! The driver's state and every operation on it.
+//!
+//! The decisions come from `ap_matrix`; this file strings them together under the
+//! driver's locks, links them to the queues bound to the driver, and performs the
+//! follow-up steps they ask for (push the shadow to the guest, reset queues).
+//!
+//! # Locking (Documentation/vfio_ap_rs.rst)
+//!
+//! `ap_perms_mutex` (bus) → [`Driver::guests`] → [`Driver::state`]. Every path takes
+//! a prefix of that order; resets run with the locks held, bounded per queue.
+
+use kernel::prelude::*;
+use kernel::sync::{new_mutex, Mutex};
+
+use crate::ap_matrix::apcb::Apcb;
+use crate::ap_matrix::host::HostConfig;
+use crate::ap_matrix::id::Apqn;
+use crate::ap_matrix::mask::Mask;
+use crate::ap_matrix::matrix::{Matrix, Outcome, Resource};
+use crate::ap_matrix::pool::DefaultPool;
+use crate::ap_matrix::queue_state::{queue_state, QueueState};
+use crate::ap_matrix::shadow::{self, Filtered, QueueRemoval, QueueSet, Shadow};
+use crate::ap_matrix::{matrix, reservation};
+use crate::guest::GuestLink;
+use crate::queue_table::QueueTable;
+use crate::reset::reset_queue;
+use crate::sys::device::{Dev, DevKey};
+use crate::sys::log::dev_warn;
+use crate::sys::mdev::MdevRef;
+use crate::sys::vec::swap_remove;
+
+/// One mdev of the driver.
+pub(crate) struct MdevEntry {
+    mdev: MdevRef,
+    key: DevKey,
+    matrix: Matrix,
+    shadow: Shadow,
+    /// Host configuration additions recorded at a configuration change, applied
+    /// when the bus's scan completes.
+    pending: Apcb,
+    guest: Option<GuestLink>,
+}
+
+impl MdevEntry {
+    fn dev(&self) -> &Dev {
+        self.mdev.dev()
+    }
+
+    /// Gives the attached guest, if any, the current shadow.
+    fn push(&self) {
+        if let Some(guest) = &self.guest {
+            guest.set_masks(&self.shadow.apcb);
+        }
+    }
+}
+
+/// Everything the mdevs lock protects.
+pub(crate) struct State {
+    host: HostConfig,
+    mdevs: KVec<MdevEntry>,
+    queues: QueueTable,
+}
+
+/// The driver: its two locks and the state.
+#[pin_data]
+pub(crate) struct Driver {
+    /// Serialises mdev list changes and every use of an attached guest (upstream's
+    /// `guests_lock`).
+    #[pin]
+    guests: Mutex<()>,
+    /// The matrices, shadows and queue table (upstream's `mdevs_lock`); innermost.
+    #[pin]
+    state: Mutex<KBox<State>>,
+}
+
+/// Which text a matrix attribute shows.
+#[derive(Clone, Copy)]
+pub(crate) enum MatrixView {
+    /// `matrix`: the assignments.
+    Assigned,
+    /// `guest_matrix`: the shadow APCB.
+    Guest,
+    /// `control_domains`: the assigned control domains.
+    ControlDomains,
+    /// `ap_config`: the three assigned masks.
+    ApConfig,
+}
+
+impl Driver {
+    /// A driver with no mdev and no queue, for the host configuration `host`.
+    pub(crate) fn new(host: HostConfig) -> Result<impl PinInit<Self>> {
+        let initial = KBox::new(
+            State {
+                host,
+                mdevs: KVec::new(),
+                queues: QueueTable::EMPTY,
+            },
+            GFP_KERNEL,
+        )?;
+        Ok(pin_init!(Self {
+            guests <- new_mutex!((), "vfio_ap_rs::guests_lock"),
+            state <- new_mutex!(initial, "vfio_ap_rs::mdevs_lock"),
+        }))
+    }
+
+    // ---- mdevs ----
+
+    /// A new mdev: empty matrix and shadow, limits from the current configuration.
+    pub(crate) fn add_mdev(&self, mdev: MdevRef) -> Result {
+        let _guests = self.guests.lock();
+        let mut st = self.state.lock();
+        let limits = st.host.limits();
+        let key = mdev.dev().key();
+        st.mdevs.push(
+            MdevEntry {
+                mdev,
+                key,
+                matrix: Matrix::new(limits),
+                shadow: Shadow::new(limits),
+                pending: Apcb::EMPTY,
+                guest: None,
+            },
+            GFP_KERNEL,
+        )?;
+        Ok(())
+    }
+
+    /// An mdev goes away: its queues are reset, then it is forgotten.
+    pub(crate) fn remove_mdev(&self, dev: &Dev) {
+        let _guests = self.guests.lock();
+        let mut st = self.state.lock();
+        let Some(index) = st.index_of(dev.key()) else {
+            return;
+        };
+        let all = st.mdevs.get(index).map(|m| QueueSet {
+            apm: *m.matrix.apm(),
+            aqm: *m.matrix.aqm(),
+        });
+        if let Some(set) = all {
+            st.reset_queues(&set);
+        }
+        swap_remove(&mut st.mdevs, index);
+    }
+
+    // ---- mdev attributes ----
+
+    /// `assign_adapter`, `assign_domain`, `assign_control_domain`.
+    pub(crate) fn assign(&self, dev: &Dev, what: Resource, input: &[u8]) -> Result {
+        let id = crate::ap_matrix::id_parse::parse_ulong(input).map_err(to_error)?;
+        // Only adapters and domains are checked against the default pool, so only
+        // they need the bus's mask lock.
+        let perms = (what != Resource::ControlDomain).then(crate::sys::ap_perms::lock);
+        let pool = perms.as_ref().map_or(DefaultPool::NONE, |p| p.pool());
+        let _guests = self.guests.lock();
+        let mut st = self.state.lock();
+        let index = st.index_of(dev.key()).ok_or(ENODEV)?;
+        let outcome = st.assign(index, what, id, &pool)?;
+        if let Outcome::Changed(_) = outcome {
+            if what == Resource::ControlDomain {
+                st.refilter_control_domains(index);
+            } else {
+                st.refilter(index);
+            }
+        }
+        Ok(())
+    }
+
+    /// `unassign_adapter`, `unassign_domain`, `unassign_control_domain`.
+    pub(crate) fn unassign(&self, dev: &Dev, what: Resource, input: &[u8]) -> Result {
+        let id = crate::ap_matrix::id_parse::parse_ulong(input).map_err(to_error)?;
+        let _guests = self.guests.lock();
+        let mut st = self.state.lock();
+        let index = st.index_of(dev.key()).ok_or(ENODEV)?;
+        let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
+        let Outcome::Changed(id) = entry.matrix.unassign(what, id).map_err(to_error)? else {
+            return Ok(());
+        };
+        let single = Mask::single(id);
+        match what {
+            Resource::Adapter => {
+                let unplug = entry.shadow.unplug_adapters(&single);
+                st.unplugged(index, unplug.push, &unplug.reset);
+            }
+            Resource::Domain => {
+                let unplug = entry.shadow.unplug_domains(&single);
+                st.unplugged(index, unplug.push, &unplug.reset);
+            }
+            Resource::ControlDomain => {
+                if entry.shadow.unplug_control_domain(id) {
+                    entry.push();
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `ap_config` write: all three masks at once, validated as a whole.
+    pub(crate) fn set_ap_config(&self, dev: &Dev, input: &[u8]) -> Result {
+        let new = crate::ap_matrix::ap_config::parse(input).map_err(to_error)?;
+        let perms = crate::sys::ap_perms::lock();
+        let pool = perms.pool();
+        let _guests = self.guests.lock();
+        let mut st = self.state.lock();
+        let index = st.index_of(dev.key()).ok_or(ENODEV)?;
+        let delta = st.replace(index, &new, &pool)?;
+        let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
+        let adapters = entry.shadow.unplug_adapters(&delta.removed.apm);
+        st.unplugged(index, adapters.push, &adapters.reset);
+        let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
+        let domains = entry.shadow.unplug_domains(&delta.removed.aqm);
+        st.unplugged(index, domains.push, &domains.reset);
+        st.refilter_all(index);
+        Ok(())
+    }
+
+    /// `matrix`, `guest_matrix`, `control_domains`, `ap_config` read.
+    pub(crate) fn show(&self, dev: &Dev, view: MatrixView, out: &mut [u8]) -> Result<usize> {
+        use crate::ap_matrix::format;
+        let st = self.state.lock();
+        let entry = st.entry(dev.key()).ok_or(ENODEV)?;
+        let emitted = match view {
+            MatrixView::Assigned => {
+                format::matrix(entry.matrix.masks(), entry.matrix.limits(), out)
+            }
+            MatrixView::Guest => format::matrix(&entry.shadow.apcb, &entry.shadow.limits, out),
+            MatrixView::ControlDomains => {
+                format::control_domains(entry.matrix.adm(), entry.matrix.limits(), out)
+            }
+            MatrixView::ApConfig => format::ap_config(entry.matrix.masks(), out),
+        };
+        if emitted.truncated() {
+            dev_warn!(
+                entry.dev(),
+                "attribute text of {} bytes cut to the {} bytes of whole lines that fit a page\n",
+                emitted.needed,
+                emitted.written
+            );
+        }
+        Ok(emitted.written)
+    }
+
+    // ---- queues ----
+
+    /// A queue was probed: bind it, and let the owning mdev's shadow take it in.
+    pub(crate) fn probe_queue(&self, apqn: Apqn) {
+        let _guests = self.guests.lock();
+        let mut st = self.state.lock();
+        st.queues.bind(apqn);
+        if let Some(index) = st.owner_of(apqn) {
+            let defer = st
+                .mdevs
+                .get(index)
+                .is_some_and(|m| shadow::probe_defers_filter(&m.pending));
+            if !defer {
+                st.refilter(index);
+            }
+        }
+    }
+
+    /// A queue leaves the driver: unplug or reset as upstream does, then unbind.
+    pub(crate) fn remove_queue(&self, apqn: Apqn) {
+        let _guests = self.guests.lock();
+        let mut st = self.state.lock();
+        let host = st.host;
+        let owner = st.owner_of(apqn);
+        let shadow = owner
+            .and_then(|i| st.mdevs.get_mut(i))
+            .map(|m| &mut m.shadow);
+        match shadow::queue_removal(shadow, &host, apqn) {
+            QueueRemoval::UnplugAdapter { reset } => {
+                if let Some(entry) = owner.and_then(|i| st.mdevs.get(i)) {
+                    entry.push();
+                }
+                st.reset_queues(&reset);
+            }
+            QueueRemoval::ResetQueue => st.reset_one(apqn),
+            QueueRemoval::FreeIrqOnly => {}
+        }
+        st.queues.unbind(apqn);
+    }
+
+    /// The queue's `status` attribute.
+    pub(crate) fn queue_state(&self, apqn: Apqn) -> QueueState {
+        let _guests = self.guests.lock();
+        let st = self.state.lock();
+        let holder = st
+            .owner_of(apqn)
+            .and_then(|i| st.mdevs.get(i))
+            .map(|m| (&m.matrix, &m.shadow, m.guest.is_some()));
+        queue_state(apqn, st.queues.is_bound(apqn), holder)
+    }
+
+    /// The bus asks whether `query` may go to the default drivers.
+    pub(crate) fn in_use(&self, query: &DefaultPool) -> Result {
+        let _guests = self.guests.lock();
+        let st = self.state.lock();
+        let mut first: Option<DevKey> = None;
+        reservation::in_use(
+            query,
+            st.mdevs.iter().map(|m| (m, &m.matrix)),
+            |holder, apqn| {
+                // Upstream names only the first mdev that holds any of the queues.
+                if *first.get_or_insert(holder.key) == holder.key {
+                    dev_warn!(
+                        holder.dev(),
+                        "Can not reserve queue {:02x}.{:04x} for host driver: in use by mdev\n",
+                        apqn.apid.0,
+                        apqn.apqi.0
+                    );
+                }
+            },
+        )
+        .map_err(to_error)
+    }
+
+    // ---- host configuration ----
+
+    /// The host configuration changed: unplug what left, record what arrived.
+    pub(crate) fn config_changed(&self, new: &HostConfig, old: &HostConfig) {
+        let _guests = self.guests.lock();
+        let mut st = self.state.lock();
+        let delta = new.delta_from(old);
+        for entry in st.mdevs.iter_mut() {
+            if entry.shadow.unplug_config(&entry.matrix, &delta) {
+                entry.push();
+            }
+        }
+        if !st.mdevs.is_empty() && delta.has_additions() {
+            // The type check of added adapters issues TAPQs: do it once, against an
+            // all-assigned matrix, then intersect per mdev.
+            let everything = Apcb {
+                apm: Mask::FULL,
+                aqm: Mask::FULL,
+                adm: Mask::FULL,
+            };
+            let added = Matrix::from_masks(crate::ap_matrix::host::Limits::FULL, everything)
+                .map(|all| {
+                    shadow::pending_additions(&all, &delta, |q| Some(crate::sys::ap::tapq(q).1))
+                })
+                .unwrap_or(Apcb::EMPTY);
+            for entry in st.mdevs.iter_mut() {
+                entry.pending = added.intersection(entry.matrix.masks());
+            }
+        }
+        st.host = *new;
+    }
+
+    /// The scan after a configuration change completed: plug in what arrived.
+    pub(crate) fn scan_complete(&self) {
+        let _guests = self.guests.lock();
+        let mut st = self.state.lock();
+        for index in 0..st.mdevs.len() {
+            let host = st.host;
+            let State { mdevs, queues, .. } = &mut **st;
+            let Some(entry) = mdevs.get_mut(index) else {
+                continue;
+            };
+            if entry.pending.is_empty() {
+                continue;
+            }
+            let pending = entry.pending;
+            entry.pending = Apcb::EMPTY;
+            let filtered = entry
+                .shadow
+                .hot_plug_config(&entry.matrix, &host, &pending, |q| queues.is_passable(q));
+            st.filtered(index, &filtered);
+        }
+    }
+}
+
+impl State {
+    fn index_of(&self, key: DevKey) -> Option<usize> {
+        self.mdevs.iter().position(|m| m.key == key)
+    }
+
+    fn entry(&self, key: DevKey) -> Option<&MdevEntry> {
+        self.mdevs.iter().find(|m| m.key == key)
+    }
+
+    /// The mdev whose matrix holds `apqn` (at most one: assignments are exclusive).
+    fn owner_of(&self, apqn: Apqn) -> Option<usize> {
+        self.mdevs.iter().position(|m| m.matrix.contains(apqn))
+    }
+
+    /// Assigns one ID to mdev `index`, validating against the pool and the other
+    /// mdevs; logs each shared queue with the first mdev it is shared with.
+    fn assign(
+        &mut self,
+        index: usize,
+        what: Resource,
+        id: u64,
+        pool: &DefaultPool,
+    ) -> Result<Outcome> {
+        let this = self.mdevs.get(index).ok_or(ENODEV)?;
+        let mut matrix = this.matrix;
+        let others = self
+            .mdevs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .map(|(_, m)| (m, &m.matrix));
+        let mut first: Option<DevKey> = None;
+        let outcome = matrix
+            .assign(what, id, pool, others, |other, apqn| {
+                log_shared(this, other, apqn, &mut first)
+            })
+            .map_err(to_error)?;
+        if let Some(entry) = self.mdevs.get_mut(index) {
+            entry.matrix = matrix;
+        }
+        Ok(outcome)
+    }
+
+    /// Replaces the three masks of mdev `index` (an `ap_config` write).
+    fn replace(
+        &mut self,
+        index: usize,
+        new: &Apcb,
+        pool: &DefaultPool,
+    ) -> Result<matrix::MatrixDelta> {
+        let this = self.mdevs.get(index).ok_or(ENODEV)?;
+        let mut matrix = this.matrix;
+        let others = self
+            .mdevs
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != index)
+            .map(|(_, m)| (m, &m.matrix));
+        let mut first: Option<DevKey> = None;
+        let delta = matrix
+            .replace(new, pool, others, |other, apqn| {
+                log_shared(this, other, apqn, &mut first)
+            })
+            .map_err(to_error)?;
+        if let Some(entry) = self.mdevs.get_mut(index) {
+            entry.matrix = matrix;
+        }
+        Ok(delta)
+    }
+
+    /// Re-derives the adapters and domains of mdev `index`'s shadow.
+    fn refilter(&mut self, index: usize) {
+        let host = self.host;
+        let Some(entry) = self.mdevs.get_mut(index) else {
+            return;
+        };
+        let queues = &self.queues;
+        let filtered = entry
+            .shadow
+            .filter(&entry.matrix, &host, |q| queues.is_passable(q));
+        self.filtered(index, &filtered);
+    }
+
+    /// Re-derives the control domains of mdev `index`'s shadow.
+    fn refilter_control_domains(&mut self, index: usize) {
+        let host = self.host;
+        if let Some(entry) = self.mdevs.get_mut(index) {
+            if entry.shadow.filter_cdoms(&entry.matrix, &host) {
+                entry.push();
+            }
+        }
+    }
+
+    /// Re-derives the whole shadow of mdev `index`, pushing once.
+    fn refilter_all(&mut self, index: usize) {
+        let host = self.host;
+        let Some(entry) = self.mdevs.get_mut(index) else {
+            return;
+        };
+        let queues = &self.queues;
+        let mut filtered = entry
+            .shadow
+            .filter(&entry.matrix, &host, |q| queues.is_passable(q));
+        filtered.changed |= entry.shadow.filter_cdoms(&entry.matrix, &host);
+        self.filtered(index, &filtered);
+    }
+
+    /// After a filter run: push if the shadow changed, then reset the queues of the
+    /// adapters that were filtered out.
+    fn filtered(&mut self, index: usize, filtered: &Filtered) {
+        self.unplugged(index, filtered.changed, &filtered.reset);
+    }
+
+    /// After an unplug edit: push if asked, then reset the bound queues of `reset`.
+    fn unplugged(&mut self, index: usize, push: bool, reset: &QueueSet) {
+        if push {
+            if let Some(entry) = self.mdevs.get(index) {
+                entry.push();
+            }
+        }
+        self.reset_queues(reset);
+    }
+
+    /// Resets every bound queue of `set`, recording whether each stays passable.
+    fn reset_queues(&mut self, set: &QueueSet) {
+        for apqn in set.iter() {
+            if self.queues.is_bound(apqn) {
+                self.reset_one(apqn);
+            }
+        }
+    }
+
+    fn reset_one(&mut self, apqn: Apqn) {
+        let outcome = reset_queue(apqn);
+        self.queues.set_passable(apqn, outcome.passable());
+    }
+}
+
+/// Upstream's sharing warning, on the mdev being assigned to, naming the first mdev
+/// that already holds one of the queues.
+fn log_shared(this: &MdevEntry, other: &MdevEntry, apqn: Apqn, first: &mut Option<DevKey>) {
+    if *first.get_or_insert(other.key) == other.key {
+        dev_warn!(
+            this.dev(),
+            "Userspace may not assign queue {:02x}.{:04x} to mdev: already assigned to {}\n",
+            apqn.apid.0,
+            apqn.apqi.0,
+            other.dev().name()
+        );
+    }
+}
+
+/// A decision's error as a kernel error.
+pub(crate) fn to_error(errno: crate::ap_matrix::errno::Errno) -> Error {
+    Error::from_errno(-errno.to_raw())
+}

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! The AP instructions the driver issues (TAPQ, ZAPQ, QCI) and the AP queue device.
+//!
+//! On real machines they are the CPU's instructions; in test kernels the simulated
+//! AP facility answers them. This module does not know which.
+
+use core::mem::MaybeUninit;
+use kernel::bindings;
+use kernel::error::to_result;
+use kernel::prelude::*;
+
+use super::device::Dev;
+use crate::ap_matrix::host::HostConfig;
+use crate::ap_matrix::id::Apqn;
+use crate::ap_matrix::mask::{Mask, MASK_WORDS};
+use crate::ap_matrix::status::QueueStatus;
+
+/// The facility bit of the Query Configuration Information function.
+const FACILITY_QCI: kernel::ffi::c_ulong = 12;
+
+/// Whether the machine (or the simulator) implements the AP instructions at all.
+pub(crate) fn instructions_available() -> bool {
+    // SAFETY: TAPQ of queue 00.0000 without side effects; safe on any machine.
+    unsafe { bindings::ap_instructions_available() }
+}
+
+fn qid(apqn: Apqn) -> bindings::ap_qid_t {
+    bindings::ap_qid_t::from(apqn.qid())
+}
+
+fn status(raw: bindings::ap_queue_status) -> QueueStatus {
+    QueueStatus {
+        queue_empty: raw.queue_empty() != 0,
+        replies_waiting: raw.replies_waiting() != 0,
+        queue_full: raw.queue_full() != 0,
+        asynchronous: raw.async_() != 0,
+        irq_enabled: raw.irq_enabled() != 0,
+        // The field is 8 bits wide.
+        response_code: raw.response_code() as u8,
+    }
+}
+
+/// ZAPQ (F=0): resets the queue, discarding its requests and replies.
+pub(crate) fn zapq(apqn: Apqn) -> QueueStatus {
+    // SAFETY: ZAPQ takes only the queue number; an unavailable queue answers with a
+    // response code.
+    status(unsafe { bindings::ap_zapq(qid(apqn), 0) })
+}
+
+/// TAPQ with the T bit: the queue status and the adapter type from the hardware
+/// information.
+pub(crate) fn tapq(apqn: Apqn) -> (QueueStatus, u8) {
+    let mut info = MaybeUninit::<bindings::ap_tapq_hwinfo>::zeroed();
+    // SAFETY: `info` is a writable `ap_tapq_hwinfo` for the call.
+    let raw = unsafe { bindings::ap_tapq(qid(apqn), info.as_mut_ptr()) };
+    // SAFETY: zero-initialised above and possibly filled in by TAPQ: plain integers.
+    let info = unsafe { info.assume_init() };
+    // SAFETY: `value` is the 64-bit view of the union of integers.
+    let value = unsafe { info.__bindgen_anon_1.value };
+    // The adapter type is bits 32..39 (MSB first) of the hardware information.
+    let adapter_type = ((value >> 24) & 0xff) as u8;
+    (status(raw), adapter_type)
+}
+
+fn mask_of(words32: &[u32; 8]) -> Mask {
+    let mut words = [0u64; MASK_WORDS];
+    for (word, pair) in words.iter_mut().zip(words32.chunks_exact(2)) {
+        if let [hi, lo] = pair {
+            *word = (u64::from(*hi) << 32) | u64::from(*lo);
+        }
+    }
+    Mask::from_words(words)
+}
+
+/// The host configuration in a QCI block.
+pub(crate) fn host_config(info: &bindings::ap_config_info) -> HostConfig {
+    // SAFETY: `flags` is the 32-bit view of a union of integers.
+    let flags = unsafe { info.__bindgen_anon_1.flags };
+    HostConfig {
+        apm: mask_of(&info.apm),
+        aqm: mask_of(&info.aqm),
+        adm: mask_of(&info.adm),
+        // The N (APXA) bit is the second most significant.
+        apxa: flags & (1 << 30) != 0,
+        na: info.na,
+        nd: info.nd,
+    }
+}
+
+/// The host configuration from QCI, or the empty one when the machine lacks the QCI
+/// facility.
+pub(crate) fn query_config() -> Result<HostConfig> {
+    // SAFETY: testing a facility bit has no side effects.
+    if !unsafe { bindings::ap_test_facility(FACILITY_QCI) } {
+        return Ok(HostConfig::NONE);
+    }
+    let mut info = MaybeUninit::<bindings::ap_config_info>::zeroed();
+    // SAFETY: `info` is a writable, suitably aligned QCI block for the call.
+    to_result(unsafe { bindings::ap_qci(info.as_mut_ptr()) })?;
+    // SAFETY: zeroed and filled in by QCI: plain integers.
+    Ok(host_config(unsafe { info.assume_init_ref() }))
+}
+
+/// A queue device on the AP bus (`struct ap_queue`).
+#[repr(transparent)]
+pub(crate) struct ApQueue(kernel::types::Opaque<bindings::ap_queue>);
+
+impl ApQueue {
+    /// Borrows the queue whose `struct ap_device` is at `apdev`.
+    ///
+    /// # Safety
+    ///
+    /// `apdev` is the `ap_dev` member of a live `struct ap_queue` that outlives `'a`.
+    pub(crate) unsafe fn from_ap_device<'a>(apdev: *mut bindings::ap_device) -> &'a ApQueue {
+        // SAFETY: `ap_dev` is the first member of `struct ap_queue` (asserted below),
+        // and `ApQueue` is transparent over it.
+        unsafe { &*apdev.cast::<ApQueue>() }
+    }
+
+    /// The queue's APQN.
+    pub(crate) fn apqn(&self) -> Apqn {
+        // SAFETY: the queue is live; `qid` is set before the device is registered and
+        // never changes.
+        let qid = unsafe { (*self.0.get()).qid };
+        // The queue number is the low 16 bits.
+        Apqn::from_qid((qid & 0xffff) as u16)
+    }
+
+    /// The queue's device.
+    pub(crate) fn dev(&self) -> &Dev {
+        // SAFETY: the device is embedded in the live queue.
+        unsafe { Dev::from_raw(&raw mut (*self.0.get()).ap_dev.device) }
+    }
+}
+
+const _: () = assert!(core::mem::offset_of!(bindings::ap_queue, ap_dev) == 0);

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! An AP bus queue driver (`struct ap_driver`) whose callbacks are a Rust trait.
+
+use core::marker::PhantomData;
+use core::mem::MaybeUninit;
+use kernel::bindings;
+use kernel::error::to_result;
+use kernel::ffi::{c_int, c_ulong};
+use kernel::prelude::*;
+use kernel::str::CStr;
+use kernel::types::Opaque;
+
+use super::ap::{host_config, ApQueue};
+use super::ap_perms::mask_of_longs;
+use crate::ap_matrix::host::HostConfig;
+use crate::ap_matrix::mask::MASK_WORDS;
+use crate::ap_matrix::pool::DefaultPool;
+
+/// The callbacks of a non-default AP queue driver.
+pub(crate) trait ApQueueDriver {
+    /// A queue of a matching type was handed to the driver.
+    fn probe(queue: &ApQueue) -> Result;
+    /// A queue leaves the driver (unbind, apmask/aqmask change, device removal).
+    fn remove(queue: &ApQueue);
+    /// May the APQNs of `query` (apm × aqm) go to the default drivers? The bus holds
+    /// `ap_perms_mutex` and turns any error into `EBUSY`.
+    fn in_use(query: &DefaultPool) -> Result;
+    /// The host configuration changed from `old` to `new`; the bus is about to scan.
+    fn on_config_changed(new: &HostConfig, old: &HostConfig);
+    /// The scan after a configuration change is complete.
+    fn on_scan_complete(new: &HostConfig, old: &HostConfig);
+}
+
+/// Queue device types the driver takes: CEX4 and later (`AP_DEVICE_TYPE_CEX4..8`).
+#[repr(transparent)]
+struct QueueIds(Opaque<[bindings::ap_device_id; 6]>);
+
+// SAFETY: the table is only read, by the AP bus.
+unsafe impl Sync for QueueIds {}
+
+const fn queue_id(dev_type: u32) -> bindings::ap_device_id {
+    // SAFETY: an all-zero id is valid (and is the table terminator).
+    let mut id: bindings::ap_device_id = unsafe { MaybeUninit::zeroed().assume_init() };
+    id.match_flags = bindings::AP_DEVICE_ID_MATCH_QUEUE_TYPE as u16;
+    id.dev_type = dev_type as u8;
+    id
+}
+
+static CEX4_AND_LATER: QueueIds = QueueIds(Opaque::new([
+    queue_id(bindings::AP_DEVICE_TYPE_CEX4),
+    queue_id(bindings::AP_DEVICE_TYPE_CEX5),
+    queue_id(bindings::AP_DEVICE_TYPE_CEX6),
+    queue_id(bindings::AP_DEVICE_TYPE_CEX7),
+    queue_id(bindings::AP_DEVICE_TYPE_CEX8),
+    // SAFETY: all zero: the terminator.
+    unsafe { MaybeUninit::zeroed().assume_init() },
+]));
+
+/// The bus's `probe` callback.
+///
+/// # Safety
+///
+/// Called by the AP bus only, with a live queue device of a matching type.
+unsafe extern "C" fn probe<T: ApQueueDriver>(apdev: *mut bindings::ap_device) -> c_int {
+    // SAFETY: the driver matches queue types only, so `apdev` is a live queue.
+    let queue = unsafe { ApQueue::from_ap_device(apdev) };
+    match T::probe(queue) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// The bus's `remove` callback.
+///
+/// # Safety
+///
+/// Called by the AP bus only, with a live queue device bound to this driver.
+unsafe extern "C" fn remove<T: ApQueueDriver>(apdev: *mut bindings::ap_device) {
+    // SAFETY: as in `probe`; the queue is live during its remove callback.
+    T::remove(unsafe { ApQueue::from_ap_device(apdev) });
+}
+
+/// The bus's `in_use` callback.
+///
+/// # Safety
+///
+/// Called by the AP bus only, with two readable 256-bit bitmaps.
+unsafe extern "C" fn in_use<T: ApQueueDriver>(apm: *mut c_ulong, aqm: *mut c_ulong) -> c_int {
+    // SAFETY: the bus passes two 256-bit bitmaps, readable for the call.
+    let (apm, aqm) = unsafe {
+        (
+            &*apm.cast::<[c_ulong; MASK_WORDS]>(),
+            &*aqm.cast::<[c_ulong; MASK_WORDS]>(),
+        )
+    };
+    let query = DefaultPool {
+        apm: mask_of_longs(apm),
+        aqm: mask_of_longs(aqm),
+    };
+    match T::in_use(&query) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// Reads the two QCI blocks of a configuration callback.
+///
+/// # Safety
+///
+/// Each pointer is null or a live QCI block for the call.
+unsafe fn configs(
+    new: *mut bindings::ap_config_info,
+    old: *mut bindings::ap_config_info,
+) -> Option<(HostConfig, HostConfig)> {
+    // SAFETY: per the function's contract.
+    let (new, old) = unsafe { (new.as_ref()?, old.as_ref()?) };
+    Some((host_config(new), host_config(old)))
+}
+
+/// The bus's `on_config_changed` callback.
+///
+/// # Safety
+///
+/// Called by the AP bus only, with live QCI blocks or null.
+unsafe extern "C" fn on_config_changed<T: ApQueueDriver>(
+    new: *mut bindings::ap_config_info,
+    old: *mut bindings::ap_config_info,
+) {
+    // SAFETY: the bus passes its current and previous QCI blocks, or null.
+    if let Some((new, old)) = unsafe { configs(new, old) } {
+        T::on_config_changed(&new, &old);
+    }
+}
+
+/// The bus's `on_scan_complete` callback.
+///
+/// # Safety
+///
+/// Called by the AP bus only, with live QCI blocks or null.
+unsafe extern "C" fn on_scan_complete<T: ApQueueDriver>(
+    new: *mut bindings::ap_config_info,
+    old: *mut bindings::ap_config_info,
+) {
+    // SAFETY: as in `on_config_changed`.
+    if let Some((new, old)) = unsafe { configs(new, old) } {
+        T::on_scan_complete(&new, &old);
+    }
+}
+
+/// A registered AP queue driver; unregistered (every bound queue removed) on drop.
+///
+/// # Invariants
+///
+/// `drv` is registered with the AP bus for the lifetime of this object.
+pub(crate) struct ApDriverRegistration<T: ApQueueDriver> {
+    drv: KBox<Opaque<bindings::ap_driver>>,
+    _callbacks: PhantomData<T>,
+}
+
+// SAFETY: the registration is only handed to the thread-safe AP bus.
+unsafe impl<T: ApQueueDriver> Send for ApDriverRegistration<T> {}
+// SAFETY: see `Send`.
+unsafe impl<T: ApQueueDriver> Sync for ApDriverRegistration<T> {}
+
+impl<T: ApQueueDriver> ApDriverRegistration<T> {
+    /// Registers the driver `name` (no default-driver flag) for CEX4 and later queues;
+    /// the bus probes the queues outside the default pool at once.
+    pub(crate) fn register(name: &'static CStr, module: &'static ThisModule) -> Result<Self> {
+        // SAFETY: an all-zero `ap_driver` is a valid, empty one.
+        let mut raw: bindings::ap_driver = unsafe { MaybeUninit::zeroed().assume_init() };
+        raw.ids = CEX4_AND_LATER.0.get().cast::<bindings::ap_device_id>();
+        raw.flags = 0;
+        raw.probe = Some(probe::<T>);
+        raw.remove = Some(remove::<T>);
+        raw.in_use = Some(in_use::<T>);
+        raw.on_config_changed = Some(on_config_changed::<T>);
+        raw.on_scan_complete = Some(on_scan_complete::<T>);
+        let drv = KBox::new(Opaque::new(raw), GFP_KERNEL)?;
+        // SAFETY: `drv` is boxed (a stable address) and lives until `drop`
+        // unregisters it; `name` is static.
+        to_result(unsafe {
+            bindings::ap_driver_register(drv.get(), module.as_ptr(), name.as_char_ptr().cast_mut())
+        })?;
+        Ok(Self {
+            drv,
+            _callbacks: PhantomData,
+        })
+    }
+}
+
+impl<T: ApQueueDriver> Drop for ApDriverRegistration<T> {
+    fn drop(&mut self) {
+        // SAFETY: registered in `register`.
+        unsafe { bindings::ap_driver_unregister(self.drv.get()) };
+    }
+}

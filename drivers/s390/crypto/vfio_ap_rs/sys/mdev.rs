@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! The mdev core: a parent device with one type, and the driver of its mdevs.
+
+use core::marker::PhantomData;
+use kernel::bindings;
+use kernel::error::to_result;
+use kernel::ffi::c_int;
+use kernel::prelude::*;
+use kernel::str::CStr;
+use kernel::types::Opaque;
+
+use super::device::Dev;
+use super::sysfs::GroupList;
+
+/// A mediated device (`struct mdev_device`).
+#[repr(transparent)]
+pub(crate) struct Mdev(Opaque<bindings::mdev_device>);
+
+impl Mdev {
+    /// Borrows the mdev at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to a live `struct mdev_device` that outlives `'a`.
+    unsafe fn from_raw<'a>(ptr: *mut bindings::mdev_device) -> &'a Mdev {
+        // SAFETY: transparent wrapper; validity is the caller's promise.
+        unsafe { &*ptr.cast::<Mdev>() }
+    }
+
+    /// The mdev's device (named by its UUID).
+    pub(crate) fn dev(&self) -> &Dev {
+        // SAFETY: the device is embedded in the live mdev.
+        unsafe { Dev::from_raw(&raw mut (*self.0.get()).dev) }
+    }
+}
+
+/// An mdev kept in the driver's list of mdevs.
+///
+/// # Invariants
+///
+/// Created in [`MdevDriver::probe`] and dropped before [`MdevDriver::remove`] of the
+/// same mdev returns (the driver removes it from its list there), so the device is
+/// live for the whole life of this object.
+pub(crate) struct MdevRef(*mut bindings::device);
+
+// SAFETY: the device is live (type invariant) and only used through thread-safe calls.
+unsafe impl Send for MdevRef {}
+
+impl MdevRef {
+    /// A reference to `mdev`, for the driver's list.
+    pub(crate) fn new(mdev: &Mdev) -> Self {
+        Self(mdev.dev().as_raw())
+    }
+
+    /// The mdev's device.
+    pub(crate) fn dev(&self) -> &Dev {
+        // SAFETY: live per the type invariants.
+        unsafe { Dev::from_raw(self.0) }
+    }
+}
+
+/// The callbacks of an mdev driver.
+pub(crate) trait MdevDriver {
+    /// An mdev was created (`create` written): set up its state.
+    fn probe(mdev: &Mdev) -> Result;
+    /// The mdev goes away (`remove` written, or the parent unregisters).
+    fn remove(mdev: &Mdev);
+}
+
+/// What an mdev driver and its parent's single type are called.
+pub(crate) struct MdevTypeInfo {
+    /// The driver's name on the mdev bus.
+    pub(crate) driver_name: &'static CStr,
+    /// `device_api` of the type.
+    pub(crate) device_api: &'static CStr,
+    /// The type's directory suffix: `<parent driver>-<sysfs_name>`.
+    pub(crate) sysfs_name: &'static CStr,
+    /// The type's `name` attribute.
+    pub(crate) pretty_name: &'static CStr,
+    /// `available_instances` before any mdev exists.
+    pub(crate) max_instances: u32,
+    /// The attribute groups every mdev gets while bound to the driver.
+    pub(crate) groups: &'static GroupList,
+}
+
+/// The mdev driver's `probe` callback.
+///
+/// # Safety
+///
+/// Called by the mdev core only, with a live mdev.
+unsafe extern "C" fn probe<T: MdevDriver>(mdev: *mut bindings::mdev_device) -> c_int {
+    // SAFETY: the mdev core probes a live mdev.
+    match T::probe(unsafe { Mdev::from_raw(mdev) }) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// The mdev driver's `remove` callback.
+///
+/// # Safety
+///
+/// Called by the mdev core only, with a live mdev bound to the driver.
+unsafe extern "C" fn remove<T: MdevDriver>(mdev: *mut bindings::mdev_device) {
+    // SAFETY: the mdev is live during its remove callback.
+    T::remove(unsafe { Mdev::from_raw(mdev) });
+}
+
+/// The C objects of a registration, at a stable address.
+struct MdevObjects {
+    driver: Opaque<bindings::mdev_driver>,
+    parent: Opaque<bindings::mdev_parent>,
+    mdev_type: Opaque<bindings::mdev_type>,
+    types: Opaque<[*mut bindings::mdev_type; 1]>,
+}
+
+/// A registered mdev driver and a parent device offering one type for it;
+/// unregistered on drop (the core removes every mdev first).
+///
+/// # Invariants
+///
+/// `objects.driver` is registered with the mdev bus and `objects.parent` with the
+/// parent device for the lifetime of this object.
+pub(crate) struct MdevRegistration<T: MdevDriver> {
+    objects: KBox<MdevObjects>,
+    _callbacks: PhantomData<T>,
+}
+
+// SAFETY: the registration is only handed to the thread-safe mdev core.
+unsafe impl<T: MdevDriver> Send for MdevRegistration<T> {}
+// SAFETY: see `Send`.
+unsafe impl<T: MdevDriver> Sync for MdevRegistration<T> {}
+
+impl<T: MdevDriver> MdevRegistration<T> {
+    /// Registers the driver, then the parent `parent` with the type `info`.
+    ///
+    /// `parent` must stay registered until this object is dropped.
+    pub(crate) fn register(
+        parent: &Dev,
+        info: &MdevTypeInfo,
+        module: &'static ThisModule,
+        module_name: &'static CStr,
+    ) -> Result<Self> {
+        let boxed = KBox::<MdevObjects>::new_uninit(GFP_KERNEL | __GFP_ZERO)?;
+        // SAFETY: every member is a C structure or pointer array for which all-zero
+        // is the valid initial state.
+        let objects = unsafe { boxed.assume_init() };
+        let drv = objects.driver.get();
+        let ty = objects.mdev_type.get();
+        // SAFETY: the objects are ours, zeroed and not yet registered; the strings
+        // and groups are static.
+        unsafe {
+            (*drv).device_api = info.device_api.as_char_ptr();
+            (*drv).max_instances = info.max_instances;
+            (*drv).probe = Some(probe::<T>);
+            (*drv).remove = Some(remove::<T>);
+            (*drv).driver.name = info.driver_name.as_char_ptr();
+            (*drv).driver.owner = module.as_ptr();
+            (*drv).driver.mod_name = module_name.as_char_ptr();
+            (*drv).driver.dev_groups = info.groups.as_raw();
+            (*ty).sysfs_name = info.sysfs_name.as_char_ptr();
+            (*ty).pretty_name = info.pretty_name.as_char_ptr();
+            (*objects.types.get())[0] = ty;
+        }
+        // SAFETY: the driver is initialised and boxed (stable address).
+        to_result(unsafe { bindings::mdev_register_driver(drv) })?;
+        // SAFETY: the parent objects are boxed; `parent` is a registered device that
+        // outlives the registration (the caller's promise).
+        let ret = to_result(unsafe {
+            bindings::mdev_register_parent(
+                objects.parent.get(),
+                parent.as_raw(),
+                drv,
+                objects.types.get().cast::<*mut bindings::mdev_type>(),
+                1,
+            )
+        });
+        if let Err(e) = ret {
+            // SAFETY: registered just above.
+            unsafe { bindings::mdev_unregister_driver(drv) };
+            return Err(e);
+        }
+        Ok(Self {
+            objects,
+            _callbacks: PhantomData,
+        })
+    }
+}
+
+impl<T: MdevDriver> Drop for MdevRegistration<T> {
+    fn drop(&mut self) {
+        // SAFETY: both were registered in `register`; the parent goes first, which
+        // removes every mdev.
+        unsafe {
+            bindings::mdev_unregister_parent(self.objects.parent.get());
+            bindings::mdev_unregister_driver(self.objects.driver.get());
+        }
+    }
+}
