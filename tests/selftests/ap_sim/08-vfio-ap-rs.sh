@@ -26,7 +26,7 @@ ktap_check "type device_api" [ "$(cat $MDEV_TYPE/device_api)" = "vfio-ap" ]
 ktap_check "available_instances 65536" [ "$(cat $MDEV_TYPE/available_instances)" = 65536 ]
 
 printf '%s\n' -0 > $AP/apmask
-ktap_check "queue 00.0004 goes to the Rust vfio_ap" wait_for 10 sh -c "[ \"\$(driver_of 00.0004)\" = vfio_ap ]"
+ktap_check "queue 00.0004 goes to the Rust vfio_ap" wait_for 10 sh -c "[ \$(basename \$(readlink $AP/devices/00.0004/driver)) = vfio_ap ]"
 ktap_check "an unassigned queue's status reads unassigned" [ "$(cat $AP/devices/00.0004/status)" = unassigned ]
 
 echo $UUID > $MDEV_TYPE/create

@@ -8,7 +8,10 @@ use kernel::prelude::*;
 
 use crate::ap_matrix::id::Apqn;
 use crate::ap_matrix::reset::{ResetAction, ResetMachine, ResetOutcome, ResetWarning};
-use crate::sys::{ap, delay};
+use crate::sys::{ap, delay, log};
+
+/// The rate limit of the "Waited ... for reset" notices.
+static WAITED: log::Ratelimit = log::Ratelimit::new();
 
 /// Resets `apqn` and waits until the reset is verified, fails, or the bound runs
 /// out.
@@ -20,14 +23,17 @@ pub(crate) fn reset_queue(apqn: Apqn) -> ResetOutcome {
             ResetAction::IssueZapq => machine.zapq_done(ap::zapq(apqn)),
             ResetAction::PollTapqAfter { ms, notice } => {
                 if let Some(n) = notice {
-                    pr_notice!(
-                        "Waited {}ms for reset of queue {:02x}.{:04x} ({}, {}, {})\n",
-                        n.elapsed_ms,
-                        n.apqn.apid.0,
-                        n.apqn.apqi.0,
-                        n.response_code,
-                        u8::from(n.queue_empty),
-                        u8::from(n.irq_enabled)
+                    log::notice_ratelimited(
+                        &WAITED,
+                        format_args!(
+                            "Waited {}ms for reset of queue {:02x}.{:04x} ({}, {}, {})\n",
+                            n.elapsed_ms,
+                            n.apqn.apid.0,
+                            n.apqn.apqi.0,
+                            n.response_code,
+                            u8::from(n.queue_empty),
+                            u8::from(n.irq_enabled)
+                        ),
                     );
                 }
                 delay::msleep(ms);

@@ -29,7 +29,7 @@ use crate::reset::reset_queue;
 use crate::sys::device::{Dev, DevKey};
 use crate::sys::log::dev_warn;
 use crate::sys::mdev::MdevRef;
-use crate::sys::vec::swap_remove;
+use crate::sys::vec;
 
 /// One mdev of the driver.
 pub(crate) struct MdevEntry {
@@ -59,6 +59,8 @@ impl MdevEntry {
 /// Everything the mdevs lock protects.
 pub(crate) struct State {
     host: HostConfig,
+    /// In creation order. Walks that report the first mdev found go newest first,
+    /// as upstream's list does.
     mdevs: KVec<MdevEntry>,
     queues: QueueTable,
 }
@@ -141,7 +143,7 @@ impl Driver {
         if let Some(set) = all {
             st.reset_queues(&set);
         }
-        swap_remove(&mut st.mdevs, index);
+        vec::remove(&mut st.mdevs, index);
     }
 
     // ---- mdev attributes ----
@@ -299,7 +301,7 @@ impl Driver {
         let mut first: Option<DevKey> = None;
         reservation::in_use(
             query,
-            st.mdevs.iter().map(|m| (m, &m.matrix)),
+            st.mdevs.iter().rev().map(|m| (m, &m.matrix)),
             |holder, apqn| {
                 // Upstream names only the first mdev that holds any of the queues.
                 if *first.get_or_insert(holder.key) == holder.key {
@@ -379,6 +381,16 @@ impl State {
         self.mdevs.iter().find(|m| m.key == key)
     }
 
+    /// Every mdev but `index`, newest first, as validation wants them.
+    fn others(&self, index: usize) -> impl Iterator<Item = (&MdevEntry, &Matrix)> {
+        self.mdevs
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(move |(i, _)| *i != index)
+            .map(|(_, m)| (m, &m.matrix))
+    }
+
     /// The mdev whose matrix holds `apqn` (at most one: assignments are exclusive).
     fn owner_of(&self, apqn: Apqn) -> Option<usize> {
         self.mdevs.iter().position(|m| m.matrix.contains(apqn))
@@ -395,12 +407,7 @@ impl State {
     ) -> Result<Outcome> {
         let this = self.mdevs.get(index).ok_or(ENODEV)?;
         let mut matrix = this.matrix;
-        let others = self
-            .mdevs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != index)
-            .map(|(_, m)| (m, &m.matrix));
+        let others = self.others(index);
         let mut first: Option<DevKey> = None;
         let outcome = matrix
             .assign(what, id, pool, others, |other, apqn| {
@@ -422,12 +429,7 @@ impl State {
     ) -> Result<matrix::MatrixDelta> {
         let this = self.mdevs.get(index).ok_or(ENODEV)?;
         let mut matrix = this.matrix;
-        let others = self
-            .mdevs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| *i != index)
-            .map(|(_, m)| (m, &m.matrix));
+        let others = self.others(index);
         let mut first: Option<DevKey> = None;
         let delta = matrix
             .replace(new, pool, others, |other, apqn| {

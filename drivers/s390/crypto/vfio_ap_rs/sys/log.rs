@@ -5,6 +5,7 @@
 
 use core::ffi::c_void;
 use core::fmt;
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::bindings;
 use kernel::c_str;
 
@@ -30,3 +31,51 @@ macro_rules! dev_warn {
     };
 }
 pub(crate) use dev_warn;
+
+/// At most [`Ratelimit::BURST`] messages per [`Ratelimit::INTERVAL_NS`], the kernel's
+/// default rate limit.
+pub(crate) struct Ratelimit {
+    window_start_ns: AtomicU64,
+    printed: AtomicU32,
+}
+
+impl Ratelimit {
+    const INTERVAL_NS: u64 = 5_000_000_000;
+    const BURST: u32 = 10;
+
+    /// A fresh limit.
+    pub(crate) const fn new() -> Self {
+        Self {
+            window_start_ns: AtomicU64::new(0),
+            printed: AtomicU32::new(0),
+        }
+    }
+
+    /// Whether one more message may go out now.
+    fn allow(&self) -> bool {
+        // SAFETY: reading the monotonic clock has no preconditions.
+        let now = unsafe { bindings::ktime_get_mono_fast_ns() };
+        let start = self.window_start_ns.load(Ordering::Relaxed);
+        if start == 0 || now.saturating_sub(start) >= Self::INTERVAL_NS {
+            self.window_start_ns.store(now.max(1), Ordering::Relaxed);
+            self.printed.store(0, Ordering::Relaxed);
+        }
+        self.printed.fetch_add(1, Ordering::Relaxed) < Self::BURST
+    }
+}
+
+/// Logs `args` at notice level without the module prefix (as the C driver's
+/// `pr_notice_ratelimited` prints it), unless `limit` says too many went out lately.
+pub(crate) fn notice_ratelimited(limit: &Ratelimit, args: fmt::Arguments<'_>) {
+    if !limit.allow() {
+        return;
+    }
+    // SAFETY: the format is a NUL-terminated KERN_NOTICE `%pA` with the pointer to
+    // the `fmt::Arguments` that `%pA` expects, live for the call.
+    unsafe {
+        bindings::_printk(
+            c_str!("\u{1}5%pA").as_char_ptr(),
+            (&raw const args).cast::<c_void>(),
+        )
+    };
+}

@@ -4,17 +4,15 @@
 
 use kernel::prelude::*;
 
-/// Removes the element at `index` by moving the last element into its place, and
-/// returns it; `None` if `index` is out of bounds.
-pub(crate) fn swap_remove<T>(vec: &mut KVec<T>, index: usize) -> Option<T> {
+/// Removes and returns the element at `index`, keeping the order of the others;
+/// `None` if `index` is out of bounds.
+pub(crate) fn remove<T>(vec: &mut KVec<T>, index: usize) -> Option<T> {
     let last = vec.len().checked_sub(1)?;
-    if index > last {
-        return None;
-    }
-    vec.as_mut_slice().swap(index, last);
+    vec.as_mut_slice().get_mut(index..)?.rotate_left(1);
     let tail: *const T = vec.as_slice().get(last)?;
-    // SAFETY: `tail` points to the initialised element at `last`; shrinking the length
-    // right after hands its ownership to us (it is read exactly once).
+    // SAFETY: `tail` points to the initialised element at `last` (the one removed,
+    // rotated there); shrinking the length right after hands its ownership to us,
+    // so it is read exactly once.
     let removed = unsafe { core::ptr::read(tail) };
     // SAFETY: `last < len`: the elements below stay initialised; the one at `last`
     // was moved out above.
