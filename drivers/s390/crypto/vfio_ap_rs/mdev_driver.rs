@@ -7,6 +7,7 @@ use kernel::prelude::*;
 
 use crate::mdev_attrs::MDEV_GROUPS;
 use crate::sys::mdev::{Mdev, MdevDriver, MdevRef, MdevTypeInfo};
+use crate::sys::vfio::VfioDevice;
 
 /// Every possible APQN could have its own mdev: 256 × 256 instances.
 const MAX_INSTANCES: u32 = 256 * 256;
@@ -26,7 +27,9 @@ pub(crate) struct PassthroughMdev;
 
 impl MdevDriver for PassthroughMdev {
     fn probe(mdev: &Mdev) -> Result {
-        crate::driver()?.add_mdev(MdevRef::new(mdev))
+        let driver = crate::driver()?;
+        let vfio = VfioDevice::register(mdev.dev())?;
+        driver.add_mdev(MdevRef::new(mdev), vfio)
     }
 
     fn remove(mdev: &Mdev) {

@@ -30,6 +30,7 @@ use crate::sys::device::{Dev, DevKey};
 use crate::sys::log::dev_warn;
 use crate::sys::mdev::MdevRef;
 use crate::sys::vec;
+use crate::sys::vfio::VfioDevice;
 
 /// One mdev of the driver.
 pub(crate) struct MdevEntry {
@@ -41,6 +42,8 @@ pub(crate) struct MdevEntry {
     /// when the bus's scan completes.
     pending: Apcb,
     guest: Option<GuestLink>,
+    /// Taken out (and unregistered outside the locks) when the mdev goes away.
+    vfio: Option<VfioDevice>,
 }
 
 impl MdevEntry {
@@ -109,10 +112,14 @@ impl Driver {
 
     // ---- mdevs ----
 
-    /// A new mdev: empty matrix and shadow, limits from the current configuration.
-    pub(crate) fn add_mdev(&self, mdev: MdevRef) -> Result {
+    /// A new mdev with its VFIO device: empty matrix and shadow, limits from the
+    /// current configuration.
+    pub(crate) fn add_mdev(&self, mdev: MdevRef, vfio: VfioDevice) -> Result {
         let _guests = self.guests.lock();
         let mut st = self.state.lock();
+        // With room reserved first, the push cannot fail, so the VFIO device is never
+        // dropped (unregistered) under the locks.
+        st.mdevs.reserve(1, GFP_KERNEL)?;
         let limits = st.host.limits();
         let key = mdev.dev().key();
         st.mdevs.push(
@@ -123,14 +130,26 @@ impl Driver {
                 shadow: Shadow::new(limits),
                 pending: Apcb::EMPTY,
                 guest: None,
+                vfio: Some(vfio),
             },
             GFP_KERNEL,
         )?;
         Ok(())
     }
 
-    /// An mdev goes away: its queues are reset, then it is forgotten.
+    /// An mdev goes away: its VFIO device is unregistered (which waits for users
+    /// to close it) without the driver's locks held, then its queues are reset and
+    /// it is forgotten.
     pub(crate) fn remove_mdev(&self, dev: &Dev) {
+        let vfio = {
+            let _guests = self.guests.lock();
+            let mut st = self.state.lock();
+            st.mdevs
+                .iter_mut()
+                .find(|m| m.key == dev.key())
+                .and_then(|m| m.vfio.take())
+        };
+        drop(vfio);
         let _guests = self.guests.lock();
         let mut st = self.state.lock();
         let Some(index) = st.index_of(dev.key()) else {

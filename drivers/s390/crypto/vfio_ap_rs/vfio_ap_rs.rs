@@ -27,6 +27,7 @@ mod sys;
 
 use state::Driver;
 use sys::ap_driver::ApDriverRegistration;
+use sys::dbf::DebugArea;
 use sys::global::Global;
 use sys::mdev::MdevRegistration;
 
@@ -60,6 +61,7 @@ struct VfioApRs {
     _mdevs: MdevRegistration<mdev_driver::PassthroughMdev>,
     _matrix: matrix_dev::MatrixDevice,
     _queues: ApDriverRegistration<queue_driver::QueueDriver>,
+    _dbf: DebugArea,
     _driver: PublishedDriver,
 }
 
@@ -82,6 +84,9 @@ impl kernel::Module for VfioApRs {
                     );
                 }
             })?;
+        // Upstream's debug area, with its record size and level (no record is written
+        // before guests can be attached).
+        let dbf = DebugArea::register(c_str!("vfio_ap"), 10, sys::dbf::LEVEL_WARN)?;
         let matrix = matrix_dev::MatrixDevice::create(module)?;
         let mdevs = MdevRegistration::register(
             matrix.dev(),
@@ -89,18 +94,12 @@ impl kernel::Module for VfioApRs {
             module,
             c_str!("vfio_ap_rs"),
         )?;
-        pr_info!("loaded\n");
         Ok(VfioApRs {
             _mdevs: mdevs,
             _matrix: matrix,
             _queues: queues,
+            _dbf: dbf,
             _driver: published,
         })
-    }
-}
-
-impl Drop for VfioApRs {
-    fn drop(&mut self) {
-        pr_info!("unloaded\n");
     }
 }

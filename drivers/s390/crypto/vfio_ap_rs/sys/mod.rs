@@ -10,6 +10,7 @@
 pub(crate) mod ap;
 pub(crate) mod ap_driver;
 pub(crate) mod ap_perms;
+pub(crate) mod dbf;
 pub(crate) mod delay;
 pub(crate) mod device;
 pub(crate) mod global;
@@ -17,3 +18,4 @@ pub(crate) mod log;
 pub(crate) mod mdev;
 pub(crate) mod sysfs;
 pub(crate) mod vec;
+pub(crate) mod vfio;
