@@ -18,7 +18,7 @@ SUITE_DIRS = $(addprefix tests/selftests/,$(SUITES)) $(EXTRA_TESTS)
 # Seconds per fuzz target for `make fuzz`.
 FUZZ_SECONDS ?= 60
 # Wall-clock limit of one guest boot, in seconds.
-QEMU_TIMEOUT ?= 600
+QEMU_TIMEOUT ?= 1800
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $$(source tools/kernel/env.sh && kernel_make_args | tr '\n' ' ')
 

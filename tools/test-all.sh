@@ -74,7 +74,7 @@ step kernel tools/kernel/prepare.sh && {
   # shellcheck disable=SC2206
   extra=(${EXTRA_TESTS:-})
   t0=$(date +%s)
-  tools/qemu/run-suites.sh --timeout "${QEMU_TIMEOUT:-900}" "${suites[@]}" "${extra[@]}" > build/logs/guest.log 2>&1
+  tools/qemu/run-suites.sh --timeout "${QEMU_TIMEOUT:-1800}" "${suites[@]}" "${extra[@]}" > build/logs/guest.log 2>&1
   line=$(grep -E '^guest: [0-9]+ passed' build/logs/guest.log | tail -1)
   gp=$(sed -E 's/^guest: ([0-9]+) passed.*/\1/' <<<"$line")
   gf=$(sed -E 's/^guest: [0-9]+ passed, ([0-9]+) failed.*/\1/' <<<"$line")
