@@ -13,7 +13,7 @@ KDIR ?= $(BUILD)/kernel/kdir
 # Extra directories of KTAP test scripts to run in the guest (space separated).
 EXTRA_TESTS ?=
 # Guest test suites of this project to run (directories under tests/selftests).
-SUITES ?= foundation ap_sim vfio_ap_parity
+SUITES ?= foundation ap_sim vfio_ap_parity vfio_ap_limits
 SUITE_DIRS = $(addprefix tests/selftests/,$(SUITES)) $(EXTRA_TESTS)
 # Seconds per fuzz target for `make fuzz`.
 FUZZ_SECONDS ?= 60

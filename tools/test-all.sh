@@ -70,7 +70,7 @@ step kernel tools/kernel/prepare.sh && {
       drivers/s390/crypto/ap_sim/ap_sim.o 2>&1); rc=$?; echo "$out"; [ $rc = 0 ] && ! grep -qE "^(warning|error)" <<<"$out"' 
   step guest-bin tools/guest-bin.sh
   suites=()
-  for s in ${SUITES:-foundation ap_sim vfio_ap_parity}; do suites+=("tests/selftests/$s"); done
+  for s in ${SUITES:-foundation ap_sim vfio_ap_parity vfio_ap_limits}; do suites+=("tests/selftests/$s"); done
   # shellcheck disable=SC2206
   extra=(${EXTRA_TESTS:-})
   t0=$(date +%s)
