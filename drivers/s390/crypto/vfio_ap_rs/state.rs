@@ -9,7 +9,7 @@
 //! # Locking (Documentation/vfio_ap_rs.rst)
 //!
 //! `ap_perms_mutex` (bus) → [`Driver::guests`] → [`Driver::state`]. Every path takes
-//! a prefix of that order; resets run with the locks held, bounded per queue.
+//! a prefix of that order; resets run with the locks held, bounded per batch.
 
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
