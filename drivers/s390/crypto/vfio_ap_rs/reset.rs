@@ -1,13 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! Running queue resets: the `ap_matrix` state machine decides, this issues the
-//! instructions and sleeps.
-//!
-//! A batch resets its queues in parallel, as upstream's work items do: every ZAPQ
-//! is issued first, then all queues are polled in lockstep, one 20 ms sleep per
-//! round. Each machine bounds its own wait (5 s), so a whole batch ends within
-//! about 5 s however many of its queues never finish, and no caller waits without
-//! limit while holding the driver's locks.
+//! Running one queue reset: the `ap_matrix` state machine decides, this issues the
+//! instructions and sleeps. The machine bounds the total wait (5 s per queue), so no
+//! caller waits without limit while holding the driver's locks.
 
 use kernel::prelude::*;
 
@@ -18,56 +13,15 @@ use crate::sys::{ap, delay, log};
 /// The rate limit of the "Waited ... for reset" notices.
 static WAITED: log::Ratelimit = log::Ratelimit::new();
 
-/// One queue of a batch: its machine and the action it waits on.
-struct Pending {
-    machine: ResetMachine,
-    action: ResetAction,
-}
-
-impl Pending {
-    fn new(apqn: Apqn) -> Self {
-        let mut machine = ResetMachine::new(apqn);
-        let action = machine.start();
-        Self { machine, action }
-    }
-
-    /// Performs every action that needs no sleep; stops at a poll or at the end.
-    fn advance(&mut self) {
-        loop {
-            self.action = match self.action {
-                ResetAction::IssueZapq => self.machine.zapq_done(ap::zapq(self.machine.apqn())),
-                // No guest can have enabled interrupts yet (no PQAP/AQIC support), so
-                // there are no interrupt resources to release.
-                ResetAction::FreeIrqResources { .. } => self.machine.irq_freed(),
-                ResetAction::PollTapqAfter { .. } | ResetAction::Done(_) => return,
-            };
-        }
-    }
-}
-
-/// Resets every queue of `apqns` in parallel and waits until each reset is
-/// verified, fails, or runs out of time; `done` gets each queue's outcome.
-pub(crate) fn reset_queues(
-    apqns: impl IntoIterator<Item = Apqn>,
-    mut done: impl FnMut(Apqn, ResetOutcome),
-) {
-    let mut batch = KVec::new();
-    for apqn in apqns {
-        if batch.push(Pending::new(apqn), GFP_KERNEL).is_err() {
-            // Out of memory for the batch: this queue is reset on its own.
-            run(core::slice::from_mut(&mut Pending::new(apqn)), &mut done);
-        }
-    }
-    run(&mut batch, &mut done);
-}
-
-fn run(batch: &mut [Pending], done: &mut impl FnMut(Apqn, ResetOutcome)) {
+/// Resets `apqn` and waits until the reset is verified, fails, or the bound runs
+/// out.
+pub(crate) fn reset_queue(apqn: Apqn) -> ResetOutcome {
+    let mut machine = ResetMachine::new(apqn);
+    let mut action = machine.start();
     loop {
-        let mut sleep_ms = 0;
-        for pending in batch.iter_mut() {
-            pending.advance();
-            if let ResetAction::PollTapqAfter { ms, notice } = pending.action {
-                sleep_ms = sleep_ms.max(ms);
+        action = match action {
+            ResetAction::IssueZapq => machine.zapq_done(ap::zapq(apqn)),
+            ResetAction::PollTapqAfter { ms, notice } => {
                 if let Some(n) = notice {
                     log::notice_ratelimited(
                         &WAITED,
@@ -82,25 +36,17 @@ fn run(batch: &mut [Pending], done: &mut impl FnMut(Apqn, ResetOutcome)) {
                         ),
                     );
                 }
+                delay::msleep(ms);
+                machine.tapq_done(ap::tapq(apqn).0)
             }
-        }
-        if sleep_ms == 0 {
-            break;
-        }
-        delay::msleep(sleep_ms);
-        for pending in batch.iter_mut() {
-            if let ResetAction::PollTapqAfter { .. } = pending.action {
-                pending.action = pending
-                    .machine
-                    .tapq_done(ap::tapq(pending.machine.apqn()).0);
+            // No guest can have enabled interrupts yet (no PQAP/AQIC support), so
+            // there are no interrupt resources to release.
+            ResetAction::FreeIrqResources { .. } => machine.irq_freed(),
+            ResetAction::Done(outcome) => {
+                log_outcome(apqn, &outcome);
+                return outcome;
             }
-        }
-    }
-    for pending in batch.iter() {
-        if let ResetAction::Done(outcome) = pending.action {
-            log_outcome(pending.machine.apqn(), &outcome);
-            done(pending.machine.apqn(), outcome);
-        }
+        };
     }
 }
 

@@ -9,7 +9,7 @@
 //! # Locking (Documentation/vfio_ap_rs.rst)
 //!
 //! `ap_perms_mutex` (bus) → [`Driver::guests`] → [`Driver::state`]. Every path takes
-//! a prefix of that order; resets run with the locks held, bounded per batch.
+//! a prefix of that order; resets run with the locks held, bounded per queue.
 
 use kernel::prelude::*;
 use kernel::sync::{new_mutex, Mutex};
@@ -25,7 +25,7 @@ use crate::ap_matrix::shadow::{self, Filtered, QueueRemoval, QueueSet, Shadow};
 use crate::ap_matrix::{matrix, reservation};
 use crate::guest::GuestLink;
 use crate::queue_table::QueueTable;
-use crate::reset::reset_queues;
+use crate::reset::reset_queue;
 use crate::sys::device::{Dev, DevKey};
 use crate::sys::log::dev_warn;
 use crate::sys::mdev::MdevRef;
@@ -514,32 +514,18 @@ impl State {
         self.reset_queues(reset);
     }
 
-    /// Resets every bound queue of `set` in parallel, recording whether each stays
-    /// passable.
+    /// Resets every bound queue of `set`, recording whether each stays passable.
     fn reset_queues(&mut self, set: &QueueSet) {
-        let mut bound = KVec::new();
-        let mut listed = true;
-        for apqn in set.iter().filter(|q| self.queues.is_bound(*q)) {
-            listed &= bound.push(apqn, GFP_KERNEL).is_ok();
-        }
-        let queues = &mut self.queues;
-        if listed {
-            reset_queues(bound.iter().copied(), |q, o| {
-                queues.set_passable(q, o.passable())
-            });
-        } else {
-            // Out of memory for the list: one queue at a time instead.
-            for apqn in set.iter() {
-                if queues.is_bound(apqn) {
-                    reset_queues([apqn], |q, o| queues.set_passable(q, o.passable()));
-                }
+        for apqn in set.iter() {
+            if self.queues.is_bound(apqn) {
+                self.reset_one(apqn);
             }
         }
     }
 
     fn reset_one(&mut self, apqn: Apqn) {
-        let queues = &mut self.queues;
-        reset_queues([apqn], |q, o| queues.set_passable(q, o.passable()));
+        let outcome = reset_queue(apqn);
+        self.queues.set_passable(apqn, outcome.passable());
     }
 }
 
