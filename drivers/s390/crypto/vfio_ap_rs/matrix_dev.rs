@@ -10,6 +10,7 @@ use kernel::prelude::*;
 use crate::sys::device::{
     BusDevice, BusRegistration, Dev, DriverRegistration, RootDevice, StaticBus, StaticDriver,
 };
+use crate::sys::mdev::MdevObjects;
 use crate::sys::sysfs::{attribute_group, DeviceAttribute, GroupList, Show};
 
 /// `features`: what this driver supports beyond the original interface.
@@ -37,7 +38,7 @@ static MATRIX_DRIVER: StaticDriver =
 /// registrations in reverse order (fields drop in declaration order).
 pub(crate) struct MatrixDevice {
     _driver: DriverRegistration,
-    device: BusDevice,
+    device: BusDevice<MdevObjects>,
     _bus: BusRegistration,
     _root: RootDevice,
 }
@@ -47,7 +48,8 @@ impl MatrixDevice {
     pub(crate) fn create(module: &'static ThisModule) -> Result<Self> {
         let root = RootDevice::register(c_str!("vfio_ap"), module)?;
         let bus = BusRegistration::register(&MATRIX_BUS)?;
-        let device = BusDevice::register(c_str!("matrix"), &root, &MATRIX_BUS)?;
+        // SAFETY: an all-zero `MdevObjects` is valid (C structures and pointers).
+        let device = unsafe { BusDevice::register(c_str!("matrix"), &root, &MATRIX_BUS)? };
         let driver = DriverRegistration::register(&MATRIX_DRIVER)?;
         Ok(Self {
             _driver: driver,
@@ -57,8 +59,8 @@ impl MatrixDevice {
         })
     }
 
-    /// The matrix device (the mdev parent).
-    pub(crate) fn dev(&self) -> &Dev {
-        self.device.dev()
+    /// The matrix device with the mdev core's objects (the mdev parent).
+    pub(crate) fn parent(&self) -> &BusDevice<MdevObjects> {
+        &self.device
     }
 }

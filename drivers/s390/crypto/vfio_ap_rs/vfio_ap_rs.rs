@@ -89,7 +89,7 @@ impl kernel::Module for VfioApRs {
         let dbf = DebugArea::register(c_str!("vfio_ap"), 10, sys::dbf::LEVEL_WARN)?;
         let matrix = matrix_dev::MatrixDevice::create(module)?;
         let mdevs = MdevRegistration::register(
-            matrix.dev(),
+            matrix.parent(),
             &mdev_driver::PASSTHROUGH,
             module,
             c_str!("vfio_ap_rs"),

@@ -167,51 +167,71 @@ impl Drop for DriverRegistration {
     }
 }
 
-/// A device on a [`StaticBus`], child of a [`RootDevice`], freed by its release
-/// callback when the last reference goes.
+/// A device on a [`StaticBus`], child of a [`RootDevice`], allocated together with
+/// `extra`: C objects that other subsystems may still use after we unregister them
+/// (the mdev core's parent and types), so they must live as long as the device's
+/// last reference. Both are freed by the release callback.
 ///
 /// # Invariants
 ///
-/// `dev` is a registered device allocated by [`BusDevice::register`].
-pub(crate) struct BusDevice {
-    dev: *mut bindings::device,
+/// `alloc` is a registered device allocated by [`BusDevice::register`].
+pub(crate) struct BusDevice<T> {
+    alloc: *mut DeviceWith<T>,
 }
 
-// SAFETY: the device is only used through thread-safe driver-core calls.
-unsafe impl Send for BusDevice {}
+/// The allocation of a [`BusDevice`]: the device first, so a `struct device`
+/// pointer is a pointer to the whole.
+#[repr(C)]
+pub(crate) struct DeviceWith<T> {
+    device: bindings::device,
+    extra: T,
+}
+
+// SAFETY: the device is only used through thread-safe driver-core calls, and `extra`
+// only by the C subsystems that serialise their own access.
+unsafe impl<T> Send for BusDevice<T> {}
 // SAFETY: see `Send`.
-unsafe impl Sync for BusDevice {}
+unsafe impl<T> Sync for BusDevice<T> {}
 
 /// The release callback of a [`BusDevice`].
 ///
 /// # Safety
 ///
 /// Called by the driver core only, when the last reference to a device allocated
-/// by [`BusDevice::register`] is dropped.
-unsafe extern "C" fn bus_device_release(dev: *mut bindings::device) {
-    // SAFETY: every device with this release callback was allocated as a
-    // `KBox<bindings::device>` in `BusDevice::register`; this is its last reference.
-    drop(unsafe { KBox::from_raw(dev) });
+/// by [`BusDevice::register`] with this `T` is dropped.
+unsafe extern "C" fn bus_device_release<T>(dev: *mut bindings::device) {
+    // SAFETY: every device with this release callback is the first member of a
+    // `KBox<DeviceWith<T>>` allocated in `BusDevice::register`; this is its last
+    // reference, and nothing uses `extra` any more either.
+    drop(unsafe { KBox::from_raw(dev.cast::<DeviceWith<T>>()) });
 }
 
-impl BusDevice {
-    /// Allocates and registers the device `name` on `bus` under `parent`.
-    pub(crate) fn register(
+impl<T> BusDevice<T> {
+    /// Allocates and registers the device `name` on `bus` under `parent`, with a
+    /// zeroed `extra`.
+    ///
+    /// # Safety
+    ///
+    /// An all-zero `T` must be valid.
+    pub(crate) unsafe fn register(
         name: &'static CStr,
         parent: &RootDevice,
         bus: &'static StaticBus,
     ) -> Result<Self> {
-        let boxed = KBox::<bindings::device>::new_uninit(GFP_KERNEL | __GFP_ZERO)?;
-        // SAFETY: the allocation is zeroed, and an all-zero `struct device` is the
-        // state `device_initialize` expects.
-        let dev = KBox::into_raw(unsafe { boxed.assume_init() });
-        // SAFETY: `dev` is a valid, zeroed device; from `device_initialize` on its
-        // memory is owned by its reference count, freed in `bus_device_release`.
+        let boxed = KBox::<DeviceWith<T>>::new_uninit(GFP_KERNEL | __GFP_ZERO)?;
+        // SAFETY: the allocation is zeroed; an all-zero `struct device` is the state
+        // `device_initialize` expects, and an all-zero `T` is valid (our caller's
+        // promise).
+        let alloc = KBox::into_raw(unsafe { boxed.assume_init() });
+        // SAFETY: `alloc` is valid; its first member is the device.
+        let dev = unsafe { &raw mut (*alloc).device };
+        // SAFETY: `dev` is a valid, zeroed device; from `device_initialize` on the
+        // allocation is owned by its reference count, freed in `bus_device_release`.
         unsafe {
             bindings::device_initialize(dev);
             (*dev).parent = parent.0;
             (*dev).bus = bus.as_raw().cast_const();
-            (*dev).release = Some(bus_device_release);
+            (*dev).release = Some(bus_device_release::<T>);
         }
         // SAFETY: `dev` is initialised; the format takes one string argument.
         let ret =
@@ -223,19 +243,26 @@ impl BusDevice {
             unsafe { bindings::put_device(dev) };
             return Err(e);
         }
-        Ok(Self { dev })
+        Ok(Self { alloc })
     }
 
     /// The device.
     pub(crate) fn dev(&self) -> &Dev {
         // SAFETY: registered and referenced until `drop`.
-        unsafe { Dev::from_raw(self.dev) }
+        unsafe { Dev::from_raw(&raw mut (*self.alloc).device) }
+    }
+
+    /// The objects allocated with the device: valid as long as a reference to the
+    /// device is held (see [`BusDevice::dev`] and `get_device`).
+    pub(crate) fn extra(&self) -> *mut T {
+        // SAFETY: the allocation is live while we hold our reference.
+        unsafe { &raw mut (*self.alloc).extra }
     }
 }
 
-impl Drop for BusDevice {
+impl<T> Drop for BusDevice<T> {
     fn drop(&mut self) {
         // SAFETY: registered in `register`; this drops our reference too.
-        unsafe { bindings::device_unregister(self.dev) };
+        unsafe { bindings::device_unregister(&raw mut (*self.alloc).device) };
     }
 }

@@ -10,7 +10,7 @@ use kernel::prelude::*;
 use kernel::str::CStr;
 use kernel::types::Opaque;
 
-use super::device::Dev;
+use super::device::{BusDevice, Dev};
 use super::sysfs::GroupList;
 
 /// A mediated device (`struct mdev_device`).
@@ -107,8 +107,11 @@ unsafe extern "C" fn remove<T: MdevDriver>(mdev: *mut bindings::mdev_device) {
     T::remove(unsafe { Mdev::from_raw(mdev) });
 }
 
-/// The C objects of a registration, at a stable address.
-struct MdevObjects {
+/// The C objects of a registration. The mdev core keeps using them until the last
+/// mdev device is released, which can be after unregistration, so they live in the
+/// parent device's allocation (see [`super::device::BusDevice`]), whose reference
+/// count the core's types hold.
+pub(crate) struct MdevObjects {
     driver: Opaque<bindings::mdev_driver>,
     parent: Opaque<bindings::mdev_parent>,
     mdev_type: Opaque<bindings::mdev_type>,
@@ -120,10 +123,12 @@ struct MdevObjects {
 ///
 /// # Invariants
 ///
-/// `objects.driver` is registered with the mdev bus and `objects.parent` with the
-/// parent device for the lifetime of this object.
+/// `objects` lives in the allocation of `parent`, on which this object holds a
+/// reference; its driver is registered with the mdev bus and its parent with
+/// `parent` for the lifetime of this object.
 pub(crate) struct MdevRegistration<T: MdevDriver> {
-    objects: KBox<MdevObjects>,
+    objects: *mut MdevObjects,
+    parent: *mut bindings::device,
     _callbacks: PhantomData<T>,
 }
 
@@ -137,17 +142,19 @@ impl<T: MdevDriver> MdevRegistration<T> {
     ///
     /// `parent` must stay registered until this object is dropped.
     pub(crate) fn register(
-        parent: &Dev,
+        parent: &BusDevice<MdevObjects>,
         info: &MdevTypeInfo,
         module: &'static ThisModule,
         module_name: &'static CStr,
     ) -> Result<Self> {
-        let boxed = KBox::<MdevObjects>::new_uninit(GFP_KERNEL | __GFP_ZERO)?;
-        // SAFETY: every member is a C structure or pointer array for which all-zero
-        // is the valid initial state.
-        let objects = unsafe { boxed.assume_init() };
-        let drv = objects.driver.get();
-        let ty = objects.mdev_type.get();
+        let objects = parent.extra();
+        let parent_dev = parent.dev().as_raw();
+        // SAFETY: `objects` is live while `parent` is; the reference taken here keeps
+        // it alive until `drop` (or the error paths below) puts it.
+        unsafe { bindings::get_device(parent_dev) };
+        // SAFETY: the objects are zeroed (an all-zero value of each member is its
+        // valid initial state) and not yet registered.
+        let (drv, ty) = unsafe { ((*objects).driver.get(), (*objects).mdev_type.get()) };
         // SAFETY: the objects are ours, zeroed and not yet registered; the strings
         // and groups are static.
         unsafe {
@@ -161,28 +168,36 @@ impl<T: MdevDriver> MdevRegistration<T> {
             (*drv).driver.dev_groups = info.groups.as_raw();
             (*ty).sysfs_name = info.sysfs_name.as_char_ptr();
             (*ty).pretty_name = info.pretty_name.as_char_ptr();
-            (*objects.types.get())[0] = ty;
+            (*(*objects).types.get())[0] = ty;
         }
-        // SAFETY: the driver is initialised and boxed (stable address).
-        to_result(unsafe { bindings::mdev_register_driver(drv) })?;
-        // SAFETY: the parent objects are boxed; `parent` is a registered device that
-        // outlives the registration (the caller's promise).
+        // SAFETY: the driver is initialised, at a stable address.
+        if let Err(e) = to_result(unsafe { bindings::mdev_register_driver(drv) }) {
+            // SAFETY: taken above.
+            unsafe { bindings::put_device(parent_dev) };
+            return Err(e);
+        }
+        // SAFETY: the parent objects are at a stable address; `parent` is a
+        // registered device that outlives the registration (the caller's promise).
         let ret = to_result(unsafe {
             bindings::mdev_register_parent(
-                objects.parent.get(),
-                parent.as_raw(),
+                (*objects).parent.get(),
+                parent_dev,
                 drv,
-                objects.types.get().cast::<*mut bindings::mdev_type>(),
+                (*objects).types.get().cast::<*mut bindings::mdev_type>(),
                 1,
             )
         });
         if let Err(e) = ret {
-            // SAFETY: registered just above.
-            unsafe { bindings::mdev_unregister_driver(drv) };
+            // SAFETY: registered and taken above.
+            unsafe {
+                bindings::mdev_unregister_driver(drv);
+                bindings::put_device(parent_dev);
+            }
             return Err(e);
         }
         Ok(Self {
             objects,
+            parent: parent_dev,
             _callbacks: PhantomData,
         })
     }
@@ -191,10 +206,12 @@ impl<T: MdevDriver> MdevRegistration<T> {
 impl<T: MdevDriver> Drop for MdevRegistration<T> {
     fn drop(&mut self) {
         // SAFETY: both were registered in `register`; the parent goes first, which
-        // removes every mdev.
+        // removes every mdev. The objects stay allocated until the parent device's
+        // last reference goes (the mdev core's types hold some).
         unsafe {
-            bindings::mdev_unregister_parent(self.objects.parent.get());
-            bindings::mdev_unregister_driver(self.objects.driver.get());
+            bindings::mdev_unregister_parent((*self.objects).parent.get());
+            bindings::mdev_unregister_driver((*self.objects).driver.get());
+            bindings::put_device(self.parent);
         }
     }
 }
