@@ -13,7 +13,7 @@ KDIR ?= $(BUILD)/kernel/kdir
 # Extra directories of KTAP test scripts to run in the guest (space separated).
 EXTRA_TESTS ?=
 # Guest test suites of this project to run (directories under tests/selftests).
-SUITES ?= foundation ap_sim vfio_ap_parity vfio_ap_limits
+SUITES ?= foundation ap_sim vfio_ap_parity vfio_ap_limits ap_bus_masks ap_bus_masks_boot ap_bus_masks_badboot
 SUITE_DIRS = $(addprefix tests/selftests/,$(SUITES)) $(EXTRA_TESTS)
 # What `make demo` boots: the parity scenario, run by both drivers (about 2 minutes).
 DEMO_SUITES ?= vfio_ap_parity
@@ -39,11 +39,12 @@ setup: ## Install every host package and tool the build needs (idempotent)
 kernel: setup ## Prepare and build the s390x test kernel (cached by input hash)
 	@tools/kernel/prepare.sh
 
-modules: ## Build the out-of-tree modules against KDIR (Rust warnings are errors)
+modules: ## Build the out-of-tree modules against KDIR, and for each kernel variant (Rust warnings are errors)
 	@test -d $(KDIR) || { echo "KDIR=$(KDIR) is not a kernel tree: run 'make kernel' or pass KDIR="; exit 1; }
 	@$(KMAKE) modules
 	@mkdir -p $(BUILD)/modules
 	@cp drivers/s390/crypto/vfio_ap_rs/vfio_ap_rs.ko $(BUILD)/modules/
+	@if [ "$(KDIR)" = "$(BUILD)/kernel/kdir" ]; then tools/kernel/build-variant-modules.sh; fi
 
 clippy: ## Build the modules with the kernel's CLIPPY=1 (warnings are errors)
 	@$(KMAKE) CLIPPY=1 modules

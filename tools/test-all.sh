@@ -64,13 +64,16 @@ step kernel tools/kernel/prepare.sh && {
   rm -rf build/modules # never boot a module left from an earlier build
   step modules make -s modules
   step modules-clippy make -s clippy
-  # The built-in Rust (ap_sim) under the kernel's clippy: rebuild just its object.
-  step builtin-clippy bash -c 'k=$(readlink -f build/kernel/kdir) && rm -f "$k/drivers/s390/crypto/ap_sim/ap_sim.o" &&
+  # The built-in Rust (ap_sim, ap_masks) under the kernel's clippy: rebuild just
+  # their objects.
+  step builtin-clippy bash -c 'k=$(readlink -f build/kernel/kdir) &&
+    rm -f "$k/drivers/s390/crypto/ap_sim/ap_sim.o" "$k/drivers/s390/crypto/ap_masks/ap_masks.o" &&
     out=$(make -s -C "$k" $(source tools/kernel/env.sh && kernel_make_args | tr "\n" " ") CLIPPY=1 \
-      drivers/s390/crypto/ap_sim/ap_sim.o 2>&1); rc=$?; echo "$out"; [ $rc = 0 ] && ! grep -qE "^(warning|error)" <<<"$out"' 
+      drivers/s390/crypto/ap_sim/ap_sim.o drivers/s390/crypto/ap_masks/ap_masks.o 2>&1); rc=$?
+    echo "$out"; [ $rc = 0 ] && ! grep -qE "^(warning|error)" <<<"$out"' 
   step guest-bin tools/guest-bin.sh
   suites=()
-  for s in ${SUITES:-foundation ap_sim vfio_ap_parity vfio_ap_limits}; do suites+=("tests/selftests/$s"); done
+  for s in ${SUITES:-foundation ap_sim vfio_ap_parity vfio_ap_limits ap_bus_masks ap_bus_masks_boot ap_bus_masks_badboot}; do suites+=("tests/selftests/$s"); done
   # shellcheck disable=SC2206
   extra=(${EXTRA_TESTS:-})
   t0=$(date +%s)

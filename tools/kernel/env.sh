@@ -21,4 +21,4 @@ kernel_make_args() {
 
 # Directories of this repository whose sources are built into the kernel image; any
 # change to them changes the kernel cache key.
-BUILTIN_SOURCE_DIRS=(drivers/s390/crypto/ap_sim)
+BUILTIN_SOURCE_DIRS=(drivers/s390/crypto/ap_sim drivers/s390/crypto/ap_masks drivers/s390/crypto/ap_matrix)

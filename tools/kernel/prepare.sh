@@ -71,7 +71,7 @@ build_tree() {
   make -C "$src" -s "${make_args[@]}" tinyconfig
   (cd "$src" && scripts/kconfig/merge_config.sh -m .config "$here/config/test-kernel.config" >/dev/null)
   make -C "$src" -s "${make_args[@]}" olddefconfig
-  check_config
+  check_config "$src" "$here/config/test-kernel.config"
   make -C "$src" -s "${make_args[@]}" rustavailable
   if ! make -C "$src" -s "${make_args[@]}" -j"$jobs" all > "$cache/build.log" 2>&1; then
     tail -n 60 "$cache/build.log" >&2
@@ -81,22 +81,55 @@ build_tree() {
   touch "$cache/.complete"
 }
 
-# Every option of the fragment must have survived olddefconfig: a silently dropped
+# Every option of a fragment must have survived olddefconfig: a silently dropped
 # option (an unmet dependency) would give a kernel that tests something else.
+# Usage: check_config TREE FRAGMENT
 check_config() {
   local bad=0 line opt want got
   while IFS= read -r line; do
-    case "$line" in CONFIG_*=*) ;; *) continue ;; esac
-    opt="${line%%=*}"
-    want="${line#*=}"
-    got="$(grep -E "^$opt=|^# $opt is not set" "$src/.config" || true)"
+    case "$line" in
+      CONFIG_*=*) opt="${line%%=*}"; want="${line#*=}" ;;
+      "# CONFIG_"*" is not set") opt="${line#\# }"; opt="${opt%% *}"; want=n ;;
+      *) continue ;;
+    esac
+    got="$(grep -E "^$opt=|^# $opt is not set" "$1/.config" || true)"
     if [ "$want" = n ]; then
       case "$got" in "$opt="*) log "config: $opt should be unset, got '$got'"; bad=1 ;; esac
     elif [ "$got" != "$opt=$want" ]; then
       log "config: $opt=$want requested, got '${got:-nothing}'"; bad=1
     fi
-  done < "$here/config/test-kernel.config"
-  [ "$bad" = 0 ] || { log "config fragment not applied"; exit 1; }
+  done < "$2"
+  [ "$bad" = 0 ] || { log "config fragment $(basename "$2") not applied"; exit 1; }
+}
+
+# Variants: the same tree with one more fragment, config/variant-NAME.config, on
+# top (e.g. upstream-masks: the AP bus's C mask code instead of ours). Each is
+# built in a copy of the finished default tree, so only what its options touch is
+# rebuilt, and published as build/kernel-NAME/.
+variant_names() {
+  local f
+  for f in "$here"/config/variant-*.config; do
+    [ -e "$f" ] || continue
+    f="${f##*/variant-}"; echo "${f%.config}"
+  done
+}
+
+build_variant() { # NAME
+  local name="$1" vdir="$cache/variants/$1"
+  local frag="$here/config/variant-$name.config"
+  log "building variant $name of kernel $key"
+  rm -rf "$vdir"
+  mkdir -p "$vdir"
+  cp -a "$src" "$vdir/linux"
+  (cd "$vdir/linux" && scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null)
+  make -C "$vdir/linux" -s "${make_args[@]}" olddefconfig
+  check_config "$vdir/linux" "$frag"
+  if ! make -C "$vdir/linux" -s "${make_args[@]}" -j"$jobs" all > "$vdir/build.log" 2>&1; then
+    tail -n 60 "$vdir/build.log" >&2
+    log "variant $name build failed; full log: $vdir/build.log"
+    exit 1
+  fi
+  touch "$vdir/.complete"
 }
 
 mkdir -p "$VFIO_AP_RS_CACHE/kernel"
@@ -107,20 +140,35 @@ if [ -f "$cache/.complete" ]; then
 else
   build_tree
 fi
+for v in $(variant_names); do
+  if [ -f "$cache/variants/$v/.complete" ]; then
+    log "variant $v of kernel $key is up to date"
+  else
+    build_variant "$v"
+  fi
+done
 
 # Keep the two newest trees; older ones are unreachable by key anyway.
 ls -1dt "$VFIO_AP_RS_CACHE"/kernel/*/ 2>/dev/null | tail -n +3 | while read -r old; do
   [ "${old%/}" = "$cache" ] || rm -rf "$old"
 done
 
-# Stable artifact paths.
-out="$top/build/kernel"
-rm -rf "$out"
-mkdir -p "$out/modules"
-ln -s "$src" "$out/kdir"
-cp "$src/arch/s390/boot/bzImage" "$out/bzImage"
-ln -s "$src/vmlinux" "$out/vmlinux"
-cp "$src/.config" "$out/config"
-find "$src" -name '*.ko' -exec cp {} "$out/modules/" \;
-echo "$key" > "$out/key"
-log "artifacts in ${out#"$top"/}: bzImage vmlinux config modules/ ($(ls "$out/modules" | wc -l) modules)"
+# Stable artifact paths: build/kernel for the default kernel, build/kernel-NAME for
+# each variant.
+publish() { # TREE OUT
+  local tree="$1" out="$2"
+  rm -rf "$out"
+  mkdir -p "$out/modules"
+  ln -s "$tree" "$out/kdir"
+  cp "$tree/arch/s390/boot/bzImage" "$out/bzImage"
+  ln -s "$tree/vmlinux" "$out/vmlinux"
+  cp "$tree/.config" "$out/config"
+  find "$tree" -name '*.ko' -exec cp {} "$out/modules/" \;
+  echo "$key" > "$out/key"
+  log "artifacts in ${out#"$top"/}: bzImage vmlinux config modules/ ($(ls "$out/modules" | wc -l) modules)"
+}
+publish "$src" "$top/build/kernel"
+rm -rf "$top"/build/kernel-*
+for v in $(variant_names); do
+  publish "$cache/variants/$v/linux" "$top/build/kernel-$v"
+done

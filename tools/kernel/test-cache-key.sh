@@ -8,7 +8,9 @@ trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/tools"
 cp -a "$top/tools/kernel" "$scratch/tools/kernel"
 mkdir -p "$scratch/drivers/s390/crypto"
-cp -a "$top/drivers/s390/crypto/ap_sim" "$scratch/drivers/s390/crypto/ap_sim"
+for d in ap_sim ap_masks ap_matrix; do
+  cp -a "$top/drivers/s390/crypto/$d" "$scratch/drivers/s390/crypto/$d"
+done
 key() { "$scratch/tools/kernel/prepare.sh" --print-key; }
 fail=0
 base="$(key)"
@@ -26,7 +28,8 @@ open(p, "wb").write(b)
 PY
 }
 for f in "$scratch"/tools/kernel/patches/0001-*.patch "$scratch"/tools/kernel/config/test-kernel.config \
-  "$scratch"/drivers/s390/crypto/ap_sim/ap_sim.rs "$scratch"/drivers/s390/crypto/ap_sim/model/src/instructions.rs; do
+  "$scratch"/drivers/s390/crypto/ap_sim/ap_sim.rs "$scratch"/drivers/s390/crypto/ap_sim/model/src/instructions.rs \
+  "$scratch"/drivers/s390/crypto/ap_masks/store.rs "$scratch"/drivers/s390/crypto/ap_matrix/src/refusal.rs; do
   cp "$f" "$f.orig"
   flip_byte "$f"
   k="$(key)"

@@ -3,7 +3,9 @@
 # apctl, and the given directories of KTAP test scripts (each directory's *.sh run
 # in name order, directories in the order given).
 #
-# Usage: tools/qemu/mkinitramfs.sh [--out FILE] DIR...
+# Usage: tools/qemu/mkinitramfs.sh [--out FILE] [--kernel VARIANT] DIR...
+#   VARIANT: default (build/kernel, build/modules) or a kernel variant NAME
+#   (build/kernel-NAME, build/modules-NAME); the guest finds it in /tests/kernel.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -11,9 +13,11 @@ top="$(cd "$here/../.." && pwd)"
 cache="${VFIO_AP_RS_CACHE:-$HOME/.cache/vfio-ap-rs}/guest"
 out="$top/build/guest/initramfs.cpio.gz"
 dirs=()
+variant=default
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$2"; shift 2 ;;
+    --kernel) variant="$2"; shift 2 ;;
     *) dirs+=("$1"); shift ;;
   esac
 done
@@ -33,8 +37,12 @@ mkdir -p "$root"/{bin,dev,proc,sys,tmp,modules,tests}
 cp "$busybox" "$root/bin/busybox"
 install -m 0755 "$here/init.sh" "$root/init"
 
-# Modules: the kernel's (reference C drivers and their dependencies) and ours.
-for d in "$top/build/kernel/modules" "$top/build/modules"; do
+# Modules: the kernel's (reference C drivers and their dependencies) and ours, both
+# built for the kernel variant booted.
+suffix=""
+[ "$variant" = default ] || suffix="-$variant"
+[ -d "$top/build/kernel$suffix/modules" ] || { echo "mkinitramfs: no kernel variant $variant (build/kernel$suffix)" >&2; exit 1; }
+for d in "$top/build/kernel$suffix/modules" "$top/build/modules$suffix"; do
   [ -d "$d" ] && cp "$d"/*.ko "$root/modules/" 2>/dev/null || true
 done
 
@@ -59,6 +67,7 @@ if [ -x "$top/build/guest-bin/apctl" ]; then cp "$top/build/guest-bin/apctl" "$r
 
 # Tests, in the order they run.
 cp -r "$top/tests/selftests/lib" "$root/tests/lib"
+echo "$variant" > "$root/tests/kernel"
 install -m 0755 "$top/tests/selftests/run.sh" "$root/tests/run.sh"
 : > "$root/tests/order"
 for d in "${dirs[@]}"; do

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs guest test suites under QEMU TCG. Suites that need the same kernel command
-# line share one boot: a suite directory may hold a file `cmdline` with the extra
-# kernel arguments it needs (e.g. `ap_sim` for the simulated AP facility).
+# Runs guest test suites under QEMU TCG. Suites that need the same kernel and kernel
+# command line share one boot: a suite directory may hold a file `cmdline` with the
+# extra kernel arguments it needs (e.g. `ap_sim` for the simulated AP facility), and
+# a file `kernels` naming the kernels it runs on (`default` and variants such as
+# `upstream-masks`, see tools/kernel/prepare.sh; without it: `default`). Transcripts
+# that suites print from several kernels are compared (transcripts.py).
 #
 # Usage: tools/qemu/run-suites.sh [--timeout S] [--show-console] DIR...
 # Prints one summary per boot and ends with `guest: N passed, M failed, K skipped`.
@@ -35,26 +38,35 @@ stage() { # DIR -> prints the directory to pack
 }
 (cd "$top" && cargo build -q -p apctl) || exit 1
 
+# A boot is a (kernel, command line) pair: "KERNEL|CMDLINE".
 declare -A boot_dirs
 order=()
 for d0 in "${dirs[@]}"; do
   d="$(stage "$d0")" || { echo "run-suites: preparing $d0 failed" >&2; exit 1; }
   line=""
   [ -f "$d/cmdline" ] && line="$(tr '\n' ' ' < "$d/cmdline" | sed 's/ *$//')"
-  # Keys carry a prefix: bash refuses an empty subscript.
-  [ -n "${boot_dirs[k$line]+x}" ] || order+=("$line")
-  boot_dirs[k$line]+="$d"$'\n'
+  kernels=default
+  [ -f "$d/kernels" ] && kernels="$(tr '\n' ' ' < "$d/kernels")"
+  for k in $kernels; do
+    [ -n "${boot_dirs[$k|$line]+x}" ] || order+=("$k|$line")
+    boot_dirs[$k|$line]+="$d"$'\n'
+  done
 done
 
 passed=0 failed=0 skipped=0 n=0 rc=0
-for line in "${order[@]}"; do
+logs=()
+for boot in "${order[@]}"; do
   n=$((n + 1))
-  mapfile -t ds < <(printf '%s' "${boot_dirs[k$line]}")
+  kernel="${boot%%|*}" line="${boot#*|}"
+  image="$top/build/kernel/bzImage"
+  [ "$kernel" = default ] || image="$top/build/kernel-$kernel/bzImage"
+  mapfile -t ds < <(printf '%s' "${boot_dirs[$boot]}")
   img="$top/build/guest/boot$n.cpio.gz"
   log="$top/build/guest/boot$n.console.log"
-  "$here/mkinitramfs.sh" --out "$img" "${ds[@]}" || { failed=$((failed + 1)); rc=1; continue; }
-  echo "boot $n: append '${line}', suites: $(printf '%s ' "${ds[@]##*/}")"
-  out="$("$here/run.sh" --timeout "$timeout" --initrd "$img" --log "$log" --append "$line" "${show[@]}")"
+  "$here/mkinitramfs.sh" --out "$img" --kernel "$kernel" "${ds[@]}" || { failed=$((failed + 1)); rc=1; continue; }
+  echo "boot $n: kernel $kernel, append '${line}', suites: $(printf '%s ' "${ds[@]##*/}")"
+  logs+=("$kernel=$log")
+  out="$("$here/run.sh" --timeout "$timeout" --kernel "$image" --initrd "$img" --log "$log" --append "$line" "${show[@]}")"
   [ $? = 0 ] || rc=1
   echo "$out" | sed "s/^/boot $n: /"
   s="$(echo "$out" | grep -E '^guest: [0-9]+ passed' | tail -1)"
@@ -62,6 +74,15 @@ for line in "${order[@]}"; do
   read -r p f k < <(sed -E 's/^guest: ([0-9]+) passed, ([0-9]+) failed, ([0-9]+) skipped.*/\1 \2 \3/' <<<"$s")
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + k))
 done
+# Transcripts printed by more than one kernel must agree.
+if [ ${#logs[@]} -gt 0 ]; then
+  out="$(python3 "$here/transcripts.py" "${logs[@]}")"
+  [ $? = 0 ] || rc=1
+  [ -n "$out" ] && echo "$out"
+  s="$(echo "$out" | grep -E '^transcripts: [0-9]+ passed' | tail -1)"
+  read -r p f < <(sed -E 's/^transcripts: ([0-9]+) passed, ([0-9]+) failed.*/\1 \2/' <<<"${s:-transcripts: 0 passed, 1 failed}")
+  passed=$((passed + p)); failed=$((failed + f))
+fi
 if [ $((passed + failed + skipped)) = 0 ]; then
   echo "run-suites: no guest test ran"
   failed=1

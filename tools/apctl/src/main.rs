@@ -6,6 +6,7 @@
 
 mod cli;
 mod mask_cmd;
+mod refusal_cmd;
 mod write_cmd;
 
 use std::io::{self, Write};
@@ -21,6 +22,9 @@ commands:
       parse a mask string as the AP bus sysfs attributes do and print the result
   write FILE (VALUE | -)
       write VALUE (or stdin) to an attribute in one call; print OK or the errno name
+  refusal [--raw] [--file PATH]
+      why the last apmask/aqmask write was refused: the value it asked for and
+      which mdev holds which queue (/sys/bus/ap/last_mask_refusal)
 ";
 
 fn main() -> ExitCode {
@@ -42,6 +46,7 @@ fn main() -> ExitCode {
             &mut out,
             &mut err,
         ),
+        Some("refusal") => refusal_cmd::run(args.get(1..).unwrap_or(&[]), &mut out, &mut err),
         Some("-h") | Some("--help") | Some("help") => {
             let _ = out.write_all(USAGE.as_bytes());
             Exit::Ok

@@ -8,7 +8,7 @@ use kernel::prelude::*;
 use crate::ap_matrix::host::HostConfig;
 use crate::ap_matrix::pool::DefaultPool;
 use crate::sys::ap::ApQueue;
-use crate::sys::ap_driver::ApQueueDriver;
+use crate::sys::ap_driver::{ApQueueDriver, HolderSink};
 use crate::sys::device::Dev;
 use crate::sys::sysfs::{self, attribute_group, DeviceAttribute, Show};
 
@@ -30,8 +30,8 @@ impl ApQueueDriver for QueueDriver {
         }
     }
 
-    fn in_use(query: &DefaultPool) -> Result {
-        crate::driver()?.in_use(query)
+    fn in_use(query: &DefaultPool, holders: Option<HolderSink<'_>>) -> Result {
+        crate::driver()?.in_use(query, holders)
     }
 
     fn on_config_changed(new: &HostConfig, old: &HostConfig) {

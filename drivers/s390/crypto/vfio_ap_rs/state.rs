@@ -26,6 +26,7 @@ use crate::ap_matrix::{matrix, reservation};
 use crate::guest::GuestLink;
 use crate::queue_table::QueueTable;
 use crate::reset::reset_queue;
+use crate::sys::ap_driver::HolderSink;
 use crate::sys::device::{Dev, DevKey};
 use crate::sys::log::dev_warn;
 use crate::sys::mdev::MdevRef;
@@ -313,8 +314,13 @@ impl Driver {
         queue_state(apqn, st.queues.is_bound(apqn), holder)
     }
 
-    /// The bus asks whether `query` may go to the default drivers.
-    pub(crate) fn in_use(&self, query: &DefaultPool) -> Result {
+    /// The bus asks whether `query` may go to the default drivers; `holders`, if
+    /// given, hears of every (mdev, queue) in the way.
+    pub(crate) fn in_use(
+        &self,
+        query: &DefaultPool,
+        mut holders: Option<HolderSink<'_>>,
+    ) -> Result {
         let _guests = self.guests.lock();
         let st = self.state.lock();
         let mut first: Option<DevKey> = None;
@@ -322,6 +328,9 @@ impl Driver {
             query,
             st.mdevs.iter().rev().map(|m| (m, &m.matrix)),
             |holder, apqn| {
+                if let Some(report) = holders.as_mut() {
+                    report(holder.dev().name(), apqn);
+                }
                 // Upstream names only the first mdev that holds any of the queues.
                 if *first.get_or_insert(holder.key) == holder.key {
                     dev_warn!(

@@ -30,6 +30,8 @@ pub mod id_parse;
 pub mod matrix;
 pub mod pool;
 pub mod queue_state;
+pub mod rebind;
+pub mod refusal;
 pub mod reservation;
 pub mod reset;
 pub mod shadow;

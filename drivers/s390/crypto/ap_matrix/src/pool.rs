@@ -55,11 +55,90 @@ impl DefaultPool {
     }
 }
 
+/// The bus masks a write can target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BusMask {
+    /// `/sys/bus/ap/apmask` (adapters).
+    Apmask,
+    /// `/sys/bus/ap/aqmask` (domains).
+    Aqmask,
+}
+
+impl BusMask {
+    /// The attribute's name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            BusMask::Apmask => "apmask",
+            BusMask::Aqmask => "aqmask",
+        }
+    }
+
+    /// The uevent variable announcing a new value (`APMASK`, `AQMASK`).
+    pub const fn uevent_name(self) -> &'static str {
+        match self {
+            BusMask::Apmask => "APMASK",
+            BusMask::Aqmask => "AQMASK",
+        }
+    }
+}
+
+impl DefaultPool {
+    /// The mask `which` of the pool.
+    pub fn mask(&self, which: BusMask) -> Mask {
+        match which {
+            BusMask::Apmask => self.apm,
+            BusMask::Aqmask => self.aqm,
+        }
+    }
+
+    /// The pool with mask `which` replaced by `mask`.
+    pub fn with(&self, which: BusMask, mask: Mask) -> DefaultPool {
+        match which {
+            BusMask::Apmask => DefaultPool { apm: mask, ..*self },
+            BusMask::Aqmask => DefaultPool { aqm: mask, ..*self },
+        }
+    }
+
+    /// What a write to `which` asking for `requested` must have approved: the APQNs it
+    /// adds to the pool, as the `in_use` query upstream sends (added adapters × current
+    /// `aqmask`, or current `apmask` × added domains; MSK-22, MSK-24). `None` when the
+    /// write adds nothing (MSK-21).
+    pub fn reservation_query(&self, which: BusMask, requested: Mask) -> Option<DefaultPool> {
+        let added = requested.difference(&self.mask(which));
+        (!added.is_empty()).then(|| self.with(which, added))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
     use super::*;
     use std::vec::Vec;
+
+    #[test]
+    fn the_reservation_query_is_the_added_ids_times_the_other_mask() {
+        let pool = DefaultPool {
+            apm: Mask::range(0, 3),
+            aqm: Mask::range(0, 15),
+        };
+        let q = pool
+            .reservation_query(BusMask::Apmask, Mask::range(2, 5))
+            .unwrap();
+        assert_eq!((q.apm, q.aqm), (Mask::range(4, 5), Mask::range(0, 15)));
+        let q = pool
+            .reservation_query(BusMask::Aqmask, Mask::range(15, 16))
+            .unwrap();
+        assert_eq!((q.apm, q.aqm), (Mask::range(0, 3), Mask::single(16)));
+        assert_eq!(
+            pool.reservation_query(BusMask::Apmask, Mask::range(1, 2)),
+            None
+        );
+        assert_eq!(
+            pool.with(BusMask::Aqmask, Mask::EMPTY)
+                .mask(BusMask::Aqmask),
+            Mask::EMPTY
+        );
+    }
 
     #[test]
     fn msk_35_one_pool_apqn_is_enough() {

@@ -6,7 +6,7 @@ use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use kernel::bindings;
 use kernel::error::to_result;
-use kernel::ffi::{c_int, c_ulong};
+use kernel::ffi::{c_char, c_int, c_ulong, c_void};
 use kernel::prelude::*;
 use kernel::str::CStr;
 use kernel::types::Opaque;
@@ -14,8 +14,12 @@ use kernel::types::Opaque;
 use super::ap::{host_config, ApQueue};
 use super::ap_perms::mask_of_longs;
 use crate::ap_matrix::host::HostConfig;
+use crate::ap_matrix::id::Apqn;
 use crate::ap_matrix::mask::MASK_WORDS;
 use crate::ap_matrix::pool::DefaultPool;
+
+/// Where a driver names the holders of queues in use: (holder's name, queue).
+pub(crate) type HolderSink<'a> = &'a mut dyn FnMut(&CStr, Apqn);
 
 /// The callbacks of a non-default AP queue driver.
 pub(crate) trait ApQueueDriver {
@@ -24,8 +28,10 @@ pub(crate) trait ApQueueDriver {
     /// A queue leaves the driver (unbind, apmask/aqmask change, device removal).
     fn remove(queue: &ApQueue);
     /// May the APQNs of `query` (apm × aqm) go to the default drivers? The bus holds
-    /// `ap_perms_mutex` and turns any error into `EBUSY`.
-    fn in_use(query: &DefaultPool) -> Result;
+    /// `ap_perms_mutex` and turns any error into `EBUSY`. A bus that reports refusals
+    /// passes `holders`, to hear the name of every holder of a queue in use, with
+    /// the queue.
+    fn in_use(query: &DefaultPool, holders: Option<HolderSink<'_>>) -> Result;
     /// The host configuration changed from `old` to `new`; the bus is about to scan.
     fn on_config_changed(new: &HostConfig, old: &HostConfig);
     /// The scan after a configuration change is complete.
@@ -81,6 +87,25 @@ unsafe extern "C" fn remove<T: ApQueueDriver>(apdev: *mut bindings::ap_device) {
     T::remove(unsafe { ApQueue::from_ap_device(apdev) });
 }
 
+/// The query of an `in_use` call.
+///
+/// # Safety
+///
+/// `apm` and `aqm` are 256-bit bitmaps, readable for the call.
+unsafe fn in_use_query(apm: *mut c_ulong, aqm: *mut c_ulong) -> DefaultPool {
+    // SAFETY: two 256-bit bitmaps, readable for the call (caller's guarantee).
+    let (apm, aqm) = unsafe {
+        (
+            &*apm.cast::<[c_ulong; MASK_WORDS]>(),
+            &*aqm.cast::<[c_ulong; MASK_WORDS]>(),
+        )
+    };
+    DefaultPool {
+        apm: mask_of_longs(apm),
+        aqm: mask_of_longs(aqm),
+    }
+}
+
 /// The bus's `in_use` callback.
 ///
 /// # Safety
@@ -88,17 +113,45 @@ unsafe extern "C" fn remove<T: ApQueueDriver>(apdev: *mut bindings::ap_device) {
 /// Called by the AP bus only, with two readable 256-bit bitmaps.
 unsafe extern "C" fn in_use<T: ApQueueDriver>(apm: *mut c_ulong, aqm: *mut c_ulong) -> c_int {
     // SAFETY: the bus passes two 256-bit bitmaps, readable for the call.
-    let (apm, aqm) = unsafe {
-        (
-            &*apm.cast::<[c_ulong; MASK_WORDS]>(),
-            &*aqm.cast::<[c_ulong; MASK_WORDS]>(),
-        )
+    let query = unsafe { in_use_query(apm, aqm) };
+    match T::in_use(&query, None) {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// The C side of an `in_use_holders` call's holder callback.
+type HolderFn = unsafe extern "C" fn(*mut c_void, *const c_char, c_int, c_int);
+
+/// The bus's `in_use_holders` callback: `in_use`, naming each holder to `holder`.
+///
+/// # Safety
+///
+/// Called by the AP bus only, with two readable 256-bit bitmaps and a `holder`
+/// callback that may be called with `ctx` and a NUL-terminated name for the call.
+unsafe extern "C" fn in_use_holders<T: ApQueueDriver>(
+    apm: *mut c_ulong,
+    aqm: *mut c_ulong,
+    holder: Option<HolderFn>,
+    ctx: *mut c_void,
+) -> c_int {
+    // SAFETY: the bus passes two 256-bit bitmaps, readable for the call.
+    let query = unsafe { in_use_query(apm, aqm) };
+    let mut report = |name: &CStr, apqn: Apqn| {
+        if let Some(holder) = holder {
+            // SAFETY: the bus's callback, called with its `ctx` during the call and a
+            // NUL-terminated name that lives across it.
+            unsafe {
+                holder(
+                    ctx,
+                    name.as_char_ptr(),
+                    apqn.apid.0.into(),
+                    apqn.apqi.0.into(),
+                )
+            };
+        }
     };
-    let query = DefaultPool {
-        apm: mask_of_longs(apm),
-        aqm: mask_of_longs(aqm),
-    };
-    match T::in_use(&query) {
+    match T::in_use(&query, Some(&mut report)) {
         Ok(()) => 0,
         Err(e) => e.to_errno(),
     }
@@ -174,6 +227,7 @@ impl<T: ApQueueDriver> ApDriverRegistration<T> {
         raw.probe = Some(probe::<T>);
         raw.remove = Some(remove::<T>);
         raw.in_use = Some(in_use::<T>);
+        raw.in_use_holders = Some(in_use_holders::<T>);
         raw.on_config_changed = Some(on_config_changed::<T>);
         raw.on_scan_complete = Some(on_scan_complete::<T>);
         let drv = KBox::new(Opaque::new(raw), GFP_KERNEL)?;

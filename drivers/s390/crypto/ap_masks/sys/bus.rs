@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! The AP bus's drivers and queue devices as the mask code walks them, through the
+//! services `ap_bus.c` offers in `ap_masks.h`.
+
+use core::fmt::{self, Write};
+use core::ops::ControlFlow;
+
+use kernel::bindings;
+use kernel::ffi::{c_char, c_int, c_ulong, c_void};
+use kernel::str::CStr;
+
+use crate::ap_matrix::id::Apqn;
+use crate::ap_matrix::mask::Mask;
+use crate::ap_matrix::pool::{BusMask, DefaultPool};
+use crate::ap_matrix::rebind::BoundDriver;
+
+/// An AP driver, during a walk over the bus's drivers.
+///
+/// # Invariants
+///
+/// `drv` is a registered AP driver (a `struct ap_driver`), live for `'a`.
+pub(crate) struct ApDriverRef<'a> {
+    drv: &'a bindings::ap_driver,
+}
+
+/// A reference on a driver's module, dropped with the value.
+///
+/// # Invariants
+///
+/// `owner` (null for built-in drivers) was pinned with `try_module_get`.
+pub(crate) struct ModulePin {
+    owner: *mut bindings::module,
+}
+
+impl Drop for ModulePin {
+    fn drop(&mut self) {
+        // SAFETY: pinned in `pin_module` (type invariant); `module_put` accepts null.
+        unsafe { bindings::module_put(self.owner) };
+    }
+}
+
+/// Why the holder callback's context is a `&mut dyn FnMut`: C gets one thin pointer.
+type HolderSink<'b> = &'b mut dyn FnMut(&[u8], Apqn);
+
+/// The `holder` callback given to a driver's `in_use_holders`.
+///
+/// # Safety
+///
+/// `ctx` is the `HolderSink` pointer `ApDriverRef::in_use` passed, still live; `name`
+/// is null or a NUL-terminated string valid for the call.
+unsafe extern "C" fn report_holder(
+    ctx: *mut c_void,
+    name: *const c_char,
+    card: c_int,
+    queue: c_int,
+) {
+    // SAFETY: `ctx` points to the live `HolderSink` of the call (caller's guarantee).
+    let sink = unsafe { &mut *ctx.cast::<HolderSink<'_>>() };
+    let name = if name.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: NUL-terminated and valid for the call (caller's guarantee).
+        unsafe { CStr::from_char_ptr(name) }.as_bytes()
+    };
+    if let (Ok(apid), Ok(apqi)) = (u8::try_from(card), u8::try_from(queue)) {
+        sink(name, Apqn::new(apid, apqi));
+    }
+}
+
+impl ApDriverRef<'_> {
+    /// The driver's name (`/sys/bus/ap/drivers/<name>`).
+    pub(crate) fn name(&self) -> &[u8] {
+        let name = self.drv.driver.name;
+        if name.is_null() {
+            return b"";
+        }
+        // SAFETY: a registered driver's name is a NUL-terminated string that lives as
+        // long as the driver (type invariant).
+        unsafe { CStr::from_char_ptr(name) }.as_bytes()
+    }
+
+    /// Pins the driver's module, or `None` if it is going away.
+    pub(crate) fn pin_module(&self) -> Option<ModulePin> {
+        let owner = self.drv.driver.owner;
+        // SAFETY: `owner` is the registered driver's module or null (built in); both
+        // are valid arguments.
+        unsafe { bindings::try_module_get(owner) }.then_some(ModulePin { owner })
+    }
+
+    /// The driver's answer to "may `query` (apm × aqm) go to the default drivers?":
+    /// `None` without an `in_use` callback, else its return value. `holder` hears of
+    /// every (holder, APQN) a driver with `in_use_holders` names. Called under
+    /// `ap_perms_mutex`, with the module pinned.
+    pub(crate) fn in_use(
+        &self,
+        _pin: &ModulePin,
+        query: &DefaultPool,
+        mut holder: HolderSink<'_>,
+    ) -> Option<c_int> {
+        // The driver gets copies: it may not change the bus's masks.
+        let mut apm = query.apm.words().map(|w| w as c_ulong);
+        let mut aqm = query.aqm.words().map(|w| w as c_ulong);
+        if let Some(in_use_holders) = self.drv.in_use_holders {
+            let ctx = (&raw mut holder).cast::<c_void>();
+            // SAFETY: the module is pinned, so the callback's code stays; both bitmaps
+            // are 256-bit and live for the call; `report_holder` gets `ctx`, which
+            // points to `holder`, live for the call.
+            Some(unsafe {
+                in_use_holders(apm.as_mut_ptr(), aqm.as_mut_ptr(), Some(report_holder), ctx)
+            })
+        } else {
+            let in_use = self.drv.in_use?;
+            // SAFETY: as above, without the holder callback.
+            Some(unsafe { in_use(apm.as_mut_ptr(), aqm.as_mut_ptr()) })
+        }
+    }
+}
+
+/// The walk's callback for `ap_masks_for_each_driver`.
+///
+/// # Safety
+///
+/// `data` is the `&mut dyn FnMut` of `for_each_driver`, live; `drv` a registered AP
+/// driver, live for the call.
+unsafe extern "C" fn visit_driver(drv: *mut bindings::device_driver, data: *mut c_void) -> c_int {
+    // SAFETY: the closure of `for_each_driver`, live for the walk (caller's guarantee).
+    let visit = unsafe { &mut *data.cast::<&mut dyn FnMut(&ApDriverRef<'_>) -> ControlFlow<()>>() };
+    // SAFETY: every driver of the AP bus is the `driver` member of a `struct
+    // ap_driver` (`ap_driver_register`), live for the call (caller's guarantee).
+    let drv = unsafe {
+        &*drv
+            .cast::<u8>()
+            .sub(core::mem::offset_of!(bindings::ap_driver, driver))
+            .cast::<bindings::ap_driver>()
+    };
+    match visit(&ApDriverRef { drv }) {
+        ControlFlow::Continue(()) => 0,
+        ControlFlow::Break(()) => 1,
+    }
+}
+
+/// Calls `visit` for every AP driver, in the bus's order, until it breaks.
+pub(crate) fn for_each_driver(mut visit: impl FnMut(&ApDriverRef<'_>) -> ControlFlow<()>) {
+    let mut visit: &mut dyn FnMut(&ApDriverRef<'_>) -> ControlFlow<()> = &mut visit;
+    // SAFETY: `visit_driver` gets `data` = `&mut visit`, live for the walk.
+    unsafe {
+        bindings::ap_masks_for_each_driver((&raw mut visit).cast::<c_void>(), Some(visit_driver))
+    };
+}
+
+/// An AP queue device, during a walk over the bus's devices.
+///
+/// # Invariants
+///
+/// `dev` is a live AP queue device for the lifetime of the value (the walk holds a
+/// reference), and `qid` its queue id.
+pub(crate) struct QueueDevice {
+    dev: *mut bindings::device,
+    qid: u16,
+}
+
+impl QueueDevice {
+    /// The queue's APQN.
+    pub(crate) fn apqn(&self) -> Apqn {
+        Apqn::new((self.qid >> 8) as u8, self.qid as u8)
+    }
+
+    /// The kind of driver the queue is bound to, if any. Read without the device lock,
+    /// as upstream does: a binding that changes meanwhile is revised by its own path.
+    pub(crate) fn bound_driver(&self) -> Option<BoundDriver> {
+        // SAFETY: `dev` is live (type invariant); the field is read once.
+        let drv = unsafe { (&raw const (*self.dev).driver).read_volatile() };
+        if drv.is_null() {
+            return None;
+        }
+        // SAFETY: a bound AP queue's driver is the `driver` member of a live `struct
+        // ap_driver` (it stays registered while bound).
+        let flags = unsafe {
+            (*drv
+                .cast::<u8>()
+                .sub(core::mem::offset_of!(bindings::ap_driver, driver))
+                .cast::<bindings::ap_driver>())
+            .flags
+        };
+        Some(if flags & bindings::AP_DRIVER_FLAG_DEFAULT != 0 {
+            BoundDriver::Default
+        } else {
+            BoundDriver::NonDefault
+        })
+    }
+
+    /// Detaches the queue from its driver, if any, and lets the bus probe it again.
+    pub(crate) fn reprobe(&self) -> Result<(), c_int> {
+        // SAFETY: `dev` is live (type invariant) and no lock of ours is held.
+        match unsafe { bindings::device_reprobe(self.dev) } {
+            0 => Ok(()),
+            rc => Err(rc),
+        }
+    }
+}
+
+/// The walk's callback for `ap_masks_for_each_device`.
+///
+/// # Safety
+///
+/// `data` is the `&mut dyn FnMut` of `for_each_queue`, live; `dev` a device of the AP
+/// bus, live for the call.
+unsafe extern "C" fn visit_device(dev: *mut bindings::device, data: *mut c_void) -> c_int {
+    // SAFETY: the closure of `for_each_queue`, live for the walk (caller's guarantee).
+    let visit = unsafe { &mut *data.cast::<&mut dyn FnMut(&QueueDevice)>() };
+    // SAFETY: `dev` is a live device of the AP bus (caller's guarantee).
+    let qid = unsafe { bindings::ap_masks_queue_id(dev) };
+    if let Ok(qid) = u16::try_from(qid) {
+        // The invariant holds: `dev` is a live queue device with this qid.
+        visit(&QueueDevice { dev, qid });
+    }
+    0
+}
+
+/// Calls `visit` for every AP queue device.
+pub(crate) fn for_each_queue(mut visit: impl FnMut(&QueueDevice)) {
+    let mut visit: &mut dyn FnMut(&QueueDevice) = &mut visit;
+    // SAFETY: `visit_device` gets `data` = `&mut visit`, live for the walk.
+    unsafe {
+        bindings::ap_masks_for_each_device((&raw mut visit).cast::<c_void>(), Some(visit_device))
+    };
+}
+
+/// Notes a failed reprobe of `apqn` in the bus's debug area.
+pub(crate) fn log_reprobe_failed(apqn: Apqn) {
+    // SAFETY: a plain call; the bus's debug area exists once the bus is up.
+    unsafe { bindings::ap_masks_log_reprobe_failed(apqn.apid.0.into(), apqn.apqi.0.into()) };
+}
+
+/// A small NUL-terminated text built on the stack.
+struct StackText<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Write for StackText<N> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        // Keep one byte for the NUL.
+        let end = self.len + s.len();
+        let dst = self
+            .buf
+            .get_mut(self.len..end)
+            .filter(|_| end < N)
+            .ok_or(fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// Announces the new value of mask `which` with a KOBJ_CHANGE uevent on the AP root
+/// device: the one variable `APMASK=0x<64 hex>` or `AQMASK=...`, ending in a newline
+/// as upstream's does (MSK-20).
+pub(crate) fn send_mask_uevent(which: BusMask, mask: &Mask) {
+    let mut text = StackText::<100> {
+        buf: [0; 100],
+        len: 0,
+    };
+    if writeln!(text, "{}={}", which.uevent_name(), mask).is_err() {
+        return;
+    }
+    // SAFETY: `text.buf` is NUL-terminated (it was zeroed and `write_str` keeps the
+    // last byte) and lives for the call, which only reads it.
+    unsafe { bindings::ap_masks_send_uevent(text.buf.as_mut_ptr().cast::<c_char>()) };
+}

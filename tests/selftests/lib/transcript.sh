@@ -1,0 +1,214 @@
+# Transcripts: one line per observation of a fixed sequence of sysfs operations, so
+# that two runs (two drivers in one boot, or two kernels) can be compared line by
+# line. Sourced after /tests/lib/ktap.sh; the caller sets TRANSCRIPT_OUT (the file),
+# TRANSCRIPT_TAG (unique per run) and TRANSCRIPT_LOG (an awk regex: which kernel log
+# lines belong in the transcript).
+#
+# Transcript lines:
+#   == SECTION                          start of a section
+#   NAME "VALUE" -> OK|ERRNO            one write(2) of VALUE ('\n' is a newline)
+#   NAME: CONTENT                       one read; lines joined by ',', "(empty)",
+#                                       "(absent)", "(no final newline)" when so
+#   dmesg: TEXT                         a kernel log line matching TRANSCRIPT_LOG,
+#                                       logged during the section, without its
+#                                       timestamp and with iommu group numbers as N
+#
+# Under TCG with a debug kernel every fork costs a good fraction of a second, so
+# the helpers read attributes and test bindings with shell builtins only; the one
+# process per write is apctl.
+
+AP=/sys/bus/ap
+TRANSCRIPT_LOG=${TRANSCRIPT_LOG:-'vfio_ap|MDEV:'}
+
+# wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds.
+wait_for() {
+	tries=$(($1 * 10))
+	shift
+	while [ $tries -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		tries=$((tries - 1))
+	done
+	"$@"
+}
+
+load_zcrypt() {
+	grep -q '^zcrypt_cex4 ' /proc/modules && return 0
+	insmod /modules/rng-core.ko 2>/dev/null
+	insmod /modules/zcrypt.ko && insmod /modules/zcrypt_cex4.ko
+}
+
+# link_name PATH: the last component of symlink PATH's target, or "none".
+link_name() {
+	if [ -L "$1" ]; then t=$(readlink "$1"); echo "${t##*/}"; else echo none; fi
+}
+
+# driver_of APQN: sets DRIVER to the AP driver queue APQN is bound to, or "none".
+driver_of() {
+	DRIVER=none
+	for d in "$AP"/drivers/*; do
+		[ -e "$d/$1" ] && DRIVER=${d##*/}
+	done
+}
+
+# bound_count DRIVER: sets COUNT to how many queues are bound to AP driver DRIVER.
+bound_count() {
+	set -- "$AP/drivers/$1"/[0-9a-f][0-9a-f].[0-9a-f][0-9a-f][0-9a-f][0-9a-f]
+	COUNT=$#
+	[ -e "$1" ] || COUNT=0
+}
+
+# queues_bound DRIVER N: exactly N queues are bound to DRIVER.
+queues_bound() {
+	bound_count "$1"
+	[ "$COUNT" -eq "$2" ]
+}
+
+# is_bound APQN DRIVER
+is_bound() {
+	[ -e "$AP/drivers/$2/$1" ]
+}
+
+# read_attr FILE: sets VALUE to FILE's lines joined by commas, "(empty)" for no
+# content, "(absent)" without the file, plus " (no final newline)" when so.
+read_attr() {
+	if [ ! -e "$1" ]; then
+		VALUE="(absent)"
+		return
+	fi
+	VALUE=
+	first=1
+	line=
+	{
+		while IFS= read -r line; do
+			if [ $first = 1 ]; then VALUE=$line; first=0; else VALUE="$VALUE,$line"; fi
+			line=
+		done
+	} < "$1" 2>/dev/null || true
+	if [ -n "$line" ]; then
+		if [ $first = 1 ]; then VALUE=$line; else VALUE="$VALUE,$line"; fi
+		VALUE="$VALUE (no final newline)"
+	elif [ $first = 1 ]; then
+		VALUE="(empty)"
+	fi
+}
+
+# attr_is FILE VALUE: FILE reads as VALUE (in read_attr's form).
+attr_is() {
+	read_attr "$1"
+	[ "$VALUE" = "$2" ]
+}
+
+# absent PATH...: none of the paths exists.
+absent() {
+	for p in "$@"; do [ ! -e "$p" ] || return 1; done
+}
+
+# words: its input lines as one line of space-separated words.
+words() {
+	tr '\n' ' ' | sed 's/ *$//'
+}
+
+# --- the transcript ---------------------------------------------------------------
+
+rec() {
+	printf '%s\n' "$*" >> "$TRANSCRIPT_OUT"
+}
+
+# put NAME FILE VALUE: one write of VALUE (printf %b escapes, so '\n' is a newline)
+# to FILE, recorded as `NAME "VALUE" -> OK` or the errno name.
+put() {
+	case $3 in
+	*\\*) v=$(printf '%b_' "$3"); v=${v%_} ;;
+	*) v=$3 ;;
+	esac
+	rec "$1 \"$3\" -> $(write_attr "$2" "$v")"
+}
+
+# show NAME FILE: one read of FILE, recorded with its lines joined by commas.
+show() {
+	read_attr "$2"
+	rec "$1: $VALUE"
+}
+
+# The kernel log is cut into sections by marker lines written to /dev/kmsg.
+TRANSCRIPT_MARK=
+mark_log() {
+	TRANSCRIPT_MARK="transcript-mark $TRANSCRIPT_TAG.$1"
+	echo "$TRANSCRIPT_MARK" > /dev/kmsg
+}
+flush_log() {
+	[ -n "$TRANSCRIPT_MARK" ] || return 0
+	dmesg | sed -e 's/^\[[^]]*\] //' -e 's/^\[ *[TC][0-9]*\] //' \
+		-e 's/iommu group [0-9]*/iommu group N/' |
+		TRANSCRIPT_MARK="$TRANSCRIPT_MARK" TRANSCRIPT_LOG="$TRANSCRIPT_LOG" awk '
+			$0 == ENVIRON["TRANSCRIPT_MARK"] { seen = 1; n = 0; next }
+			# The taint notice comes once per boot, with whichever module is first.
+			seen && $0 ~ ENVIRON["TRANSCRIPT_LOG"] && !/^transcript-mark / && !/taints kernel/ { line[n++] = $0 }
+			END {
+				if (!seen) print "dmesg: (section marker not found)"
+				for (i = 0; i < n; i++) print "dmesg: " line[i]
+			}' >> "$TRANSCRIPT_OUT"
+}
+section() {
+	flush_log
+	rec "== $1"
+	mark_log "$1"
+}
+
+# check_expectations TRANSCRIPT EXPECTATIONS: one KTAP test per line of the file
+# EXPECTATIONS, `SECTION<TAB>LINE` (LINE is in that section of the transcript) or
+# `SECTION<TAB>LINE<TAB>NEXT` (LINE is immediately followed by NEXT there). One awk
+# run decides them all; the results are reported from this shell, so the KTAP
+# counters stay in the caller.
+check_expectations() {
+	TRANSCRIPT="$1" awk -F '\t' '
+		BEGIN {
+			file = ENVIRON["TRANSCRIPT"]
+			while ((getline l < file) > 0) {
+				if (l ~ /^== /) { sec = substr(l, 4); prev = "\001"; continue }
+				has[sec SUBSEP l] = 1
+				pair[sec SUBSEP prev SUBSEP l] = 1
+				prev = l
+			}
+		}
+		$1 == "" { next }
+		NF < 3 { print (($1 SUBSEP $2) in has ? "ok" : "fail") "\t" $1 ": " $2; next }
+		{ print (($1 SUBSEP $2 SUBSEP $3) in pair ? "ok" : "fail") "\t" $1 ": " $2 ", then " $3 }
+	' "$2" > /tmp/transcript.results
+	tab='	'
+	while IFS="$tab" read -r result name; do
+		if [ "$result" = ok ]; then ktap_ok "$name"; else ktap_fail "$name"; fi
+	done < /tmp/transcript.results
+}
+
+# compare_lines C_FILE RUST_FILE: prints (as KTAP diagnostics) every line that
+# differs between the two files, by position; succeeds when there is none.
+compare_lines() {
+	RUST_FILE="$2" awk '
+		BEGIN { rs = ENVIRON["RUST_FILE"] }
+		{
+			n++
+			if ((getline r < rs) <= 0) r = "(missing)"
+			if ($0 != r) { bad++; if (bad <= 20) printf "#   line %d: C \"%s\", Rust \"%s\"\n", n, $0, r }
+		}
+		END {
+			while ((getline r < rs) > 0) { n++; bad++; if (bad <= 20) printf "#   line %d: C (missing), Rust \"%s\"\n", n, r }
+			if (bad > 20) printf "#   ... %d differences in all\n", bad
+			exit bad != 0
+		}' "$1"
+}
+
+# transcript_emit NAME FILE: prints FILE on the console as KTAP diagnostics that the
+# host harness collects from every boot and compares across kernels
+# (tools/qemu/transcripts.py): `# transcript NAME begin`, one `# transcript NAME | LINE`
+# per line, `# transcript NAME end N`.
+transcript_emit() {
+	echo "# transcript $1 begin"
+	n=0
+	while IFS= read -r line; do
+		echo "# transcript $1 | $line"
+		n=$((n + 1))
+	done < "$2"
+	echo "# transcript $1 end $n"
+}
