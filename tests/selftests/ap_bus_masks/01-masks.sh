@@ -82,7 +82,7 @@ reservation${t}driver 03.0006: cex4queue
 reservation${t}aqmask "+48" -> EBUSY
 reservation${t}B unassign_domain "0x30" -> OK${t}aqmask "+48" -> OK
 reservation${t}dmesg: vfio_ap_mdev $UUID_B: Can not reserve queue 03.0030 for host driver: in use by mdev
-reservation${t}B assign_adapter "0" -> EADDRNOTAVAIL
+reservation${t}B assign_domain "7" -> EADDRNOTAVAIL
 reservation${t}A ap_config "0X20,0x0c," -> EINVAL
 reservation${t}queues bound to cex4queue: 64
 unload${t}rmmod -> OK

@@ -17,33 +17,16 @@
 # the helpers read attributes and test bindings with shell builtins only; the one
 # process per write is apctl.
 
-AP=/sys/bus/ap
+. /tests/lib/ap.sh
 TRANSCRIPT_LOG=${TRANSCRIPT_LOG:-'vfio_ap|MDEV:'}
-
-# wait_for SECONDS COMMAND...: polls COMMAND every 0.1 s until it succeeds.
-wait_for() {
-	tries=$(($1 * 10))
-	shift
-	while [ $tries -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		tries=$((tries - 1))
-	done
-	"$@"
-}
-
-load_zcrypt() {
-	grep -q '^zcrypt_cex4 ' /proc/modules && return 0
-	insmod /modules/rng-core.ko 2>/dev/null
-	insmod /modules/zcrypt.ko && insmod /modules/zcrypt_cex4.ko
-}
 
 # link_name PATH: the last component of symlink PATH's target, or "none".
 link_name() {
 	if [ -L "$1" ]; then t=$(readlink "$1"); echo "${t##*/}"; else echo none; fi
 }
 
-# driver_of APQN: sets DRIVER to the AP driver queue APQN is bound to, or "none".
+# driver_of APQN: sets DRIVER to the AP driver queue APQN is bound to, or "none"
+# (in place of ap.sh's, which prints it: no subshell per call).
 driver_of() {
 	DRIVER=none
 	for d in "$AP"/drivers/*; do

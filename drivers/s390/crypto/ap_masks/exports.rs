@@ -30,6 +30,13 @@ fn errno(e: Errno) -> c_int {
     -e.to_raw()
 }
 
+/// A parser's `bits` argument as a width the parsers take, or `-EINVAL`.
+fn width(bits: c_int) -> Result<usize, c_int> {
+    let bits = usize::try_from(bits).map_err(|_| errno(Errno::EINVAL))?;
+    check_width(bits).map_err(|e| errno(e.errno()))?;
+    Ok(bits)
+}
+
 /// Sets in `bitmap` the IDs of the absolute (hex) mask `str` (vfio_ap's `ap_config`
 /// tokens). Returns 0, or `-EINVAL` and leaves `bitmap` unchanged (upstream may have
 /// set some bits of a bad string by then; no caller uses them).
@@ -44,12 +51,10 @@ pub unsafe extern "C" fn ap_hex2bitmap(
     bitmap: *mut c_ulong,
     bits: c_int,
 ) -> c_int {
-    let Ok(bits) = usize::try_from(bits) else {
-        return errno(Errno::EINVAL);
+    let bits = match width(bits) {
+        Ok(bits) => bits,
+        Err(rc) => return rc,
     };
-    if let Err(e) = check_width(bits) {
-        return errno(e.errno());
-    }
     // SAFETY: NUL-terminated and valid for the call (caller's guarantee).
     let input = unsafe { cstr::bytes(str) };
     // SAFETY: `bits` bits at `bitmap`, valid for the call (caller's guarantee); the
@@ -81,12 +86,10 @@ pub unsafe extern "C" fn ap_parse_mask_str(
     bits: c_int,
     lock: *mut bindings::mutex,
 ) -> c_int {
-    let Ok(bits) = usize::try_from(bits) else {
-        return errno(Errno::EINVAL);
+    let bits = match width(bits) {
+        Ok(bits) => bits,
+        Err(rc) => return rc,
     };
-    if let Err(e) = check_width(bits) {
-        return errno(e.errno());
-    }
     // SAFETY: NUL-terminated and valid for the call (caller's guarantee).
     let input = unsafe { cstr::bytes(str) };
     // SAFETY: `lock` protects the `bits` bits at `bitmap` (caller's guarantee); the
