@@ -28,6 +28,7 @@ open(p, "wb").write(b)
 PY
 }
 for f in "$scratch"/tools/kernel/patches/0001-*.patch "$scratch"/tools/kernel/config/test-kernel.config \
+  "$scratch"/tools/kernel/config/variant-upstream-masks.config \
   "$scratch"/drivers/s390/crypto/ap_sim/ap_sim.rs "$scratch"/drivers/s390/crypto/ap_sim/model/src/instructions.rs \
   "$scratch"/drivers/s390/crypto/ap_masks/store.rs "$scratch"/drivers/s390/crypto/ap_matrix/src/refusal.rs; do
   cp "$f" "$f.orig"

@@ -26,7 +26,7 @@ rm -f /tmp/race.stop
 		write_attr $MDEV_TYPE/create $UUID_A > /dev/null
 		write_attr $MATRIX/$UUID_A/assign_adapter 5 > /dev/null
 		write_attr $MATRIX/$UUID_A/assign_domain 1 > /dev/null
-		sleep 0.3
+		sleep 1
 		rmmod $ko 2>/dev/null
 		n=$((n + 1))
 	done

@@ -85,7 +85,13 @@ impl ApDriverRef<'_> {
         let owner = self.drv.driver.owner;
         // SAFETY: `owner` is the registered driver's module or null (built in); both
         // are valid arguments.
-        unsafe { bindings::try_module_get(owner) }.then_some(ModulePin { owner })
+        if unsafe { bindings::try_module_get(owner) } {
+            // The invariant holds: the module is pinned. (Built only now: a pin
+            // made and dropped on failure would put a reference never taken.)
+            Some(ModulePin { owner })
+        } else {
+            None
+        }
     }
 
     /// The driver's answer to "may `query` (apm × aqm) go to the default drivers?":
