@@ -3,8 +3,11 @@
 # command line share one boot: a suite directory may hold a file `cmdline` with the
 # extra kernel arguments it needs (e.g. `ap_sim` for the simulated AP facility), and
 # a file `kernels` naming the kernels it runs on (`default` and variants such as
-# `upstream-masks`, see tools/kernel/prepare.sh; without it: `default`). Transcripts
-# that suites print from several kernels are compared (transcripts.py).
+# `upstream-masks`, see tools/kernel/prepare.sh; without it: `default`), and a file
+# `boot` with a label: suites with a label share a boot only with suites of the same
+# label (a suite whose aftermath must not reach other suites, or that must start
+# from a freshly booted machine). Transcripts that suites print from several
+# kernels are compared (transcripts.py).
 #
 # Usage: tools/qemu/run-suites.sh [--timeout S] [--show-console] DIR...
 # Prints one summary per boot and ends with `guest: N passed, M failed, K skipped`.
@@ -38,18 +41,20 @@ stage() { # DIR -> prints the directory to pack
 }
 (cd "$top" && cargo build -q -p apctl) || exit 1
 
-# A boot is a (kernel, command line) pair: "KERNEL|CMDLINE".
+# A boot is a (kernel, label, command line) triple: "KERNEL|LABEL|CMDLINE".
 declare -A boot_dirs
 order=()
 for d0 in "${dirs[@]}"; do
   d="$(stage "$d0")" || { echo "run-suites: preparing $d0 failed" >&2; exit 1; }
   line=""
   [ -f "$d/cmdline" ] && line="$(tr '\n' ' ' < "$d/cmdline" | sed 's/ *$//')"
+  label=""
+  [ -f "$d/boot" ] && label="$(tr -d ' \n|' < "$d/boot")"
   kernels=default
   [ -f "$d/kernels" ] && kernels="$(tr '\n' ' ' < "$d/kernels")"
   for k in $kernels; do
-    [ -n "${boot_dirs[$k|$line]+x}" ] || order+=("$k|$line")
-    boot_dirs[$k|$line]+="$d"$'\n'
+    [ -n "${boot_dirs[$k|$label|$line]+x}" ] || order+=("$k|$label|$line")
+    boot_dirs[$k|$label|$line]+="$d"$'\n'
   done
 done
 
@@ -57,14 +62,15 @@ passed=0 failed=0 skipped=0 n=0 rc=0
 logs=()
 for boot in "${order[@]}"; do
   n=$((n + 1))
-  kernel="${boot%%|*}" line="${boot#*|}"
+  kernel="${boot%%|*}" rest="${boot#*|}"
+  label="${rest%%|*}" line="${rest#*|}"
   image="$top/build/kernel/bzImage"
   [ "$kernel" = default ] || image="$top/build/kernel-$kernel/bzImage"
   mapfile -t ds < <(printf '%s' "${boot_dirs[$boot]}")
   img="$top/build/guest/boot$n.cpio.gz"
   log="$top/build/guest/boot$n.console.log"
   "$here/mkinitramfs.sh" --out "$img" --kernel "$kernel" "${ds[@]}" || { failed=$((failed + 1)); rc=1; continue; }
-  echo "boot $n: kernel $kernel, append '${line}', suites: $(printf '%s ' "${ds[@]##*/}")"
+  echo "boot $n: kernel $kernel${label:+ ($label)}, append '${line}', suites: $(printf '%s ' "${ds[@]##*/}")"
   logs+=("$kernel=$log")
   out="$("$here/run.sh" --timeout "$timeout" --kernel "$image" --initrd "$img" --log "$log" --append "$line" "${show[@]}")"
   [ $? = 0 ] || rc=1

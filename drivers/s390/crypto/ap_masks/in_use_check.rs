@@ -10,7 +10,7 @@ use crate::ap_matrix::mask::Mask;
 use crate::ap_matrix::pool::{BusMask, DefaultPool};
 use crate::ap_matrix::refusal::{Entry, Name, Refusal, RefusalLog};
 use crate::ap_matrix::reservation::{bus_verdict, DriverAnswer};
-use crate::sys::bus::{self, ApDriverRef};
+use crate::sys::drivers::{self, ApDriverRef};
 use crate::sys::perms::{PermsGuard, PermsLocked};
 
 /// The last refused write and the record of the write being checked.
@@ -33,7 +33,7 @@ pub(crate) fn check_reservations(
     let log = REFUSALS.get(guard);
     let record = log.begin(which, requested);
     let mut verdict = Ok(());
-    bus::for_each_driver(|driver| {
+    drivers::for_each_driver(|driver| {
         let (answer, _) = bus_verdict([ask(driver, &query, record)]);
         match answer {
             Ok(()) => ControlFlow::Continue(()),

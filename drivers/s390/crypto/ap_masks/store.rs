@@ -7,7 +7,7 @@ use crate::ap_matrix::mask_parse::{parse_mask_relative_to, MAX_MASK_BITS};
 use crate::ap_matrix::pool::BusMask;
 use crate::in_use_check::{check_reservations, REFUSALS};
 use crate::revise::revise_bindings;
-use crate::sys::{bus, perms};
+use crate::sys::{perms, uevent};
 
 /// One write of `input` to mask `which`, in upstream's order: take `ap_perms_mutex`
 /// (interruptibly), parse relative to the current mask, and if that changes the mask,
@@ -28,7 +28,7 @@ pub(crate) fn store(which: BusMask, input: &[u8]) -> Result<(), Errno> {
 
     let new = old.with(which, requested);
     revise_bindings(&old, &new);
-    bus::send_mask_uevent(which, &requested);
+    uevent::send_mask_uevent(which, &requested);
     Ok(())
 }
 
