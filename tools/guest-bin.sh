@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the static s390x binaries the guest image carries (apctl) into build/guest-bin.
+# Builds the static s390x binaries the guest image carries into build/guest-bin: apctl,
+# and the emulator's code-coherence check (tests/selftests/emulator).
 # Debian's cargo and rustc build the s390x standard library from source (build-std).
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -12,3 +13,6 @@ cp target/s390x/s390x-unknown-linux-gnu/release/apctl build/guest-bin/apctl
 file build/guest-bin/apctl 2>/dev/null | grep -q 'statically linked' ||
   { echo "guest-bin: apctl is not a static binary" >&2; exit 1; }
 echo "guest-bin: build/guest-bin/apctl (static s390x)" >&2
+s390x-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o build/guest-bin/code-coherence \
+  tests/selftests/emulator/code_coherence.c
+echo "guest-bin: build/guest-bin/code-coherence (static s390x)" >&2

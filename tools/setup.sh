@@ -13,9 +13,40 @@ APT_PACKAGES=(
   rustc-web rust-web-src cargo-web rust-web-clippy rustfmt-web
   clang-19 lld-19 llvm-19 libclang-19-dev
   flex bison bc libelf-dev libssl-dev cpio kmod make python3 patch file gzip
-  qemu-system-misc
   gcc-s390x-linux-gnu libc6-dev-s390x-cross
 )
+
+# QEMU's s390x emulator comes from bookworm-backports (10.0.2): bookworm's 7.2 runs
+# stale translated code after guest code is rewritten with MVC/XC/MVCL, which the
+# module loader does on every module load (Documentation/testing.rst, "The emulator").
+QEMU_PACKAGE=qemu-system-s390x
+QEMU_MIN_VERSION=10.0
+BACKPORTS_SOURCE=/etc/apt/sources.list.d/vfio-ap-rs-backports.sources
+BACKPORTS_PIN=/etc/apt/preferences.d/vfio-ap-rs-backports
+
+# Adds bookworm-backports on the mirror the system's own bookworm source uses, pinned
+# so that nothing but what is asked for by name (-t bookworm-backports) comes from it.
+add_backports() {
+  [ -f "$BACKPORTS_SOURCE" ] && return 0
+  local uri
+  uri=$(awk '/^URIs:/ {u = $2} /^Suites:/ && / bookworm( |$)/ {print u; exit}' \
+    /etc/apt/sources.list.d/*.sources 2>/dev/null || true)
+  [ -n "$uri" ] || uri=$(awk '$1 == "deb" && $3 == "bookworm" {print $2; exit}' \
+    /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$uri" ] || { log "no Debian bookworm apt source found to add bookworm-backports beside"; exit 1; }
+  log "adding bookworm-backports (pinned to 100) for $QEMU_PACKAGE"
+  printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$uri" | $SUDO tee "$BACKPORTS_SOURCE" >/dev/null
+  printf 'Package: *\nPin: release n=bookworm-backports\nPin-Priority: 100\n' \
+    | $SUDO tee "$BACKPORTS_PIN" >/dev/null
+  need_update=1
+}
+
+qemu_is_current() {
+  local v
+  v=$(dpkg-query -W -f='${Version}' "$QEMU_PACKAGE" 2>/dev/null) || return 1
+  dpkg --compare-versions "${v#*:}" ge "$QEMU_MIN_VERSION"
+}
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -29,12 +60,22 @@ if ! dpkg --print-foreign-architectures | grep -qx s390x; then
   need_update=1
 fi
 
+qemu_is_current || add_backports
+
 if [ ${#missing[@]} -gt 0 ] || [ "${need_update:-0}" = 1 ]; then
   log "installing: ${missing[*]:-(none, index refresh only)}"
   $SUDO apt-get update -qq
   if [ ${#missing[@]} -gt 0 ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
+fi
+
+if ! qemu_is_current; then
+  log "installing $QEMU_PACKAGE from bookworm-backports"
+  [ "${need_update:-0}" = 1 ] || $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+    -t bookworm-backports "$QEMU_PACKAGE"
+  qemu_is_current || { log "$QEMU_PACKAGE >= $QEMU_MIN_VERSION is required"; exit 1; }
 fi
 
 # bindgen for the kernel's Rust bindings: installed once into a project-owned root.

@@ -34,16 +34,23 @@ install_builtin_sources() {
   done
 }
 
+# Everything but our built-in sources: trees with the same base key differ only in
+# those, so a new tree can start from an older one's build outputs.
+base_inputs() {
+  echo "tarball $(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) $(stat -c %s "$KERNEL_TARBALL")"
+  echo "rustc $(/usr/bin/rustc -V)"
+  echo "clang $(clang$LLVM_VERSION_SUFFIX --version | head -1)"
+  echo "bindgen $("$BINDGEN" --version)"
+  echo "make $(kernel_make_args | tr '\n' ' ')"
+  for f in "$here"/patches/*.patch "$here"/config/*.config; do
+    echo "file ${f#"$top"/} $(sha256sum < "$f" | cut -d' ' -f1)"
+  done
+}
+base_key() { base_inputs | sha256sum | cut -c1-16; }
+
 cache_key() {
   {
-    echo "tarball $(dpkg-query -W -f='${Version}' linux-source-6.12 2>/dev/null) $(stat -c %s "$KERNEL_TARBALL")"
-    echo "rustc $(/usr/bin/rustc -V)"
-    echo "clang $(clang$LLVM_VERSION_SUFFIX --version | head -1)"
-    echo "bindgen $("$BINDGEN" --version)"
-    echo "make $(kernel_make_args | tr '\n' ' ')"
-    for f in "$here"/patches/*.patch "$here"/config/*.config; do
-      echo "file ${f#"$top"/} $(sha256sum < "$f" | cut -d' ' -f1)"
-    done
+    base_inputs
     builtin_sources | while read -r f; do
       echo "file ${f#"$top"/} $(sha256sum < "$f" | cut -d' ' -f1)"
     done
@@ -51,6 +58,7 @@ cache_key() {
 }
 
 key="$(cache_key)"
+base="$(base_key)"
 if [ "${1:-}" = --print-key ]; then echo "$key"; exit 0; fi
 
 cache="$VFIO_AP_RS_CACHE/kernel/$key"
@@ -58,9 +66,36 @@ src="$cache/linux"
 mapfile -t make_args < <(kernel_make_args)
 jobs="$(nproc)"
 
+# The newest finished tree with our base key, if any: only our built-in sources
+# differ from it.
+reusable_tree() {
+  local d
+  for d in $(ls -1dt "$VFIO_AP_RS_CACHE"/kernel/*/ 2>/dev/null); do
+    d="${d%/}"
+    [ "$d" != "$cache" ] && [ -f "$d/.complete" ] && [ "$(cat "$d/base-key" 2>/dev/null)" = "$base" ] \
+      && { echo "$d"; return; }
+  done
+}
+
 build_tree() {
-  log "building kernel $key (cold: about 5 minutes on 2 cores)"
+  local from
+  from="$(reusable_tree)"
   rm -rf "$cache"
+  mkdir -p "$cache"
+  echo "$base" > "$cache/base-key"
+  if [ -n "$from" ]; then
+    # Same tarball, patches, config and tools: copy the finished tree and let kbuild
+    # rebuild what our built-in sources (copied anew, so newer) change.
+    log "building kernel $key incrementally from ${from##*/} (only our built-in sources differ)"
+    cp -a "$from/linux" "$src"
+    local d
+    for d in "${BUILTIN_SOURCE_DIRS[@]}"; do rm -rf "${src:?}/$d"; done
+    install_builtin_sources
+    make_all "$src" "$cache/build.log"
+    touch "$cache/.complete"
+    return
+  fi
+  log "building kernel $key (cold: about 5 minutes on 2 cores)"
   mkdir -p "$src"
   tar -xJf "$KERNEL_TARBALL" -C "$src" --strip-components=1
   for p in "$here"/patches/*.patch; do
@@ -73,12 +108,16 @@ build_tree() {
   make -C "$src" -s "${make_args[@]}" olddefconfig
   check_config "$src" "$here/config/test-kernel.config"
   make -C "$src" -s "${make_args[@]}" rustavailable
-  if ! make -C "$src" -s "${make_args[@]}" -j"$jobs" all > "$cache/build.log" 2>&1; then
-    tail -n 60 "$cache/build.log" >&2
-    log "kernel build failed; full log: $cache/build.log"
+  make_all "$src" "$cache/build.log"
+  touch "$cache/.complete"
+}
+
+make_all() { # TREE LOG
+  if ! make -C "$1" -s "${make_args[@]}" -j"$jobs" all > "$2" 2>&1; then
+    tail -n 60 "$2" >&2
+    log "kernel build failed; full log: $2"
     exit 1
   fi
-  touch "$cache/.complete"
 }
 
 # Every option of a fragment must have survived olddefconfig: a silently dropped
@@ -124,11 +163,7 @@ build_variant() { # NAME
   (cd "$vdir/linux" && scripts/kconfig/merge_config.sh -m .config "$frag" >/dev/null)
   make -C "$vdir/linux" -s "${make_args[@]}" olddefconfig
   check_config "$vdir/linux" "$frag"
-  if ! make -C "$vdir/linux" -s "${make_args[@]}" -j"$jobs" all > "$vdir/build.log" 2>&1; then
-    tail -n 60 "$vdir/build.log" >&2
-    log "variant $name build failed; full log: $vdir/build.log"
-    exit 1
-  fi
+  make_all "$vdir/linux" "$vdir/build.log"
   touch "$vdir/.complete"
 }
 

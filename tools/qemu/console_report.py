@@ -79,6 +79,9 @@ def ktap_results(lines):
             plans[depth] = int(m.group(2))
             counts[depth] = 0
             continue
+        if line.lstrip().startswith("Bail out!"):
+            problems.append(line.strip())
+            continue
         m = RESULT.match(line)
         if not m:
             continue

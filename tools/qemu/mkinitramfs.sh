@@ -62,15 +62,16 @@ if [ -x "$lszcrypt" ]; then
   cp /usr/s390x-linux-gnu/lib/libc.so.6 "$root/lib/s390x-linux-gnu/libc.so.6"
 fi
 
-# Guest tools.
-if [ -x "$top/build/guest-bin/apctl" ]; then cp "$top/build/guest-bin/apctl" "$root/bin/apctl"; fi
+# Guest tools (apctl, the emulator check).
+for b in "$top"/build/guest-bin/*; do [ -x "$b" ] && cp "$b" "$root/bin/"; done
 
 # Tests, in the order they run.
 cp -r "$top/tests/selftests/lib" "$root/tests/lib"
 echo "$variant" > "$root/tests/kernel"
 install -m 0755 "$top/tests/selftests/run.sh" "$root/tests/run.sh"
 : > "$root/tests/order"
-for d in "${dirs[@]}"; do
+# Every boot checks the emulator first (tests/selftests/emulator).
+for d in "$top/tests/selftests/emulator" "${dirs[@]}"; do
   [ -d "$d" ] || { echo "mkinitramfs: no test directory $d" >&2; exit 1; }
   name="$(basename "$d")"
   [ -e "$root/tests/$name" ] && name="$name-$(echo "$d" | cksum | cut -c1-6)"

@@ -30,12 +30,12 @@ mkdir -p "$(dirname "$log")"
 start=$(date +%s)
 set +e
 if [ "$show" = 1 ]; then
-  timeout --foreground -k 5 "$timeout" qemu-system-s390x -M s390-ccw-virtio -cpu max -smp 2 -m 2048 \
+  timeout --foreground -k 5 "$timeout" "${QEMU:-qemu-system-s390x}" -M s390-ccw-virtio -cpu max -smp 2 -m 2048 \
     -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttysclp0 panic=-1 loglevel=7 $append" </dev/null 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
 else
-  timeout -k 5 "$timeout" qemu-system-s390x -M s390-ccw-virtio -cpu max -smp 2 -m 2048 \
+  timeout -k 5 "$timeout" "${QEMU:-qemu-system-s390x}" -M s390-ccw-virtio -cpu max -smp 2 -m 2048 \
     -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttysclp0 panic=-1 loglevel=7 $append" </dev/null > "$log" 2>&1
   rc=$?

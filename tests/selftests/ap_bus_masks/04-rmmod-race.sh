@@ -6,10 +6,16 @@
 # which nobody holds. Every write is checked: an accepted one is in the mask, a
 # refused one (EBUSY, only for the held adapter) left it unchanged. No write may be
 # lost or fail otherwise; the harness fails the run on any kernel warning.
+# The outcome does not depend on the machine's speed: each cycle keeps the adapter
+# held until the writer has seen a refusal (or RACE_HOLD_BOUND seconds passed), and
+# the writer runs at least SECONDS_BOUND seconds and until two cycles have ended
+# (at most RACE_HARD_BOUND seconds).
 . /tests/lib/ktap.sh
 . "$(dirname "$0")/lib.inc"
 
 SECONDS_BOUND=20
+RACE_HOLD_BOUND=10
+RACE_HARD_BOUND=90
 ktap_plan 5
 unload_vfio_ap_drivers
 restore_masks
@@ -17,20 +23,29 @@ load_zcrypt
 insmod /modules/mdev.ko 2>/dev/null
 write_attr $AP/apmask -5 > /dev/null
 
-rm -f /tmp/race.stop
+rm -f /tmp/race.stop /tmp/race.cycles
+# One byte per refusal seen by the writer.
+: > /tmp/race.refusals
 (
 	n=0
 	while [ ! -e /tmp/race.stop ]; do
 		if [ $((n % 2)) = 0 ]; then ko=vfio_ap_rs; else ko=vfio_ap; fi
 		insmod /modules/$ko.ko 2>/dev/null
+		seen=$(wc -c < /tmp/race.refusals)
 		write_attr $MDEV_TYPE/create $UUID_A > /dev/null
 		write_attr $MATRIX/$UUID_A/assign_adapter 5 > /dev/null
 		write_attr $MATRIX/$UUID_A/assign_domain 1 > /dev/null
-		sleep 1
+		# Held until the writer was refused once, within a bound.
+		t=0
+		while [ "$(wc -c < /tmp/race.refusals)" -le "$seen" ] && [ $t -lt $((RACE_HOLD_BOUND * 10)) ] &&
+			[ ! -e /tmp/race.stop ]; do
+			usleep 100000
+			t=$((t + 1))
+		done
 		rmmod $ko 2>/dev/null
 		n=$((n + 1))
+		echo "$n" > /tmp/race.cycles
 	done
-	echo "$n" > /tmp/race.cycles
 ) &
 cycler=$!
 
@@ -41,9 +56,10 @@ bit_of() {
 }
 
 ok=0 busy=0 bad=0
-end=$(($(date +%s) + SECONDS_BOUND))
+start=$(date +%s)
 : > /tmp/race.bad
-while [ "$(date +%s)" -lt $end ]; do
+while now=$(date +%s); [ $now -lt $((start + RACE_HARD_BOUND)) ] &&
+	{ [ $now -lt $((start + SECONDS_BOUND)) ] || [ "$(cat /tmp/race.cycles 2>/dev/null || echo 0)" -lt 2 ]; }; do
 	for w in +5 -5 -6 +6; do
 		# -5 only undoes an accepted +5.
 		[ "$w" = -5 ] && [ "$(bit_of "$(cat $AP/apmask)" 5)" = 0 ] && continue
@@ -57,7 +73,7 @@ while [ "$(date +%s)" -lt $end ]; do
 			if [ "$(bit_of "$after" "$id")" = $want ]; then ok=$((ok + 1))
 			else bad=$((bad + 1)); echo "$w OK but $after" >> /tmp/race.bad; fi ;;
 		EBUSY)
-			if [ "$id" = 5 ] && [ "$before" = "$after" ]; then busy=$((busy + 1))
+			if [ "$id" = 5 ] && [ "$before" = "$after" ]; then busy=$((busy + 1)); printf x >> /tmp/race.refusals
 			else bad=$((bad + 1)); echo "$w EBUSY, $before -> $after" >> /tmp/race.bad; fi ;;
 		*)
 			bad=$((bad + 1)); echo "$w $res" >> /tmp/race.bad ;;
@@ -67,7 +83,7 @@ done
 touch /tmp/race.stop
 wait $cycler
 cycles=$(cat /tmp/race.cycles 2>/dev/null || echo 0)
-ktap_diag "kernel $KERNEL, ${SECONDS_BOUND} s: $cycles load/unload cycles; writes: $ok accepted, $busy refused, $bad wrong"
+ktap_diag "kernel $KERNEL, $(($(date +%s) - start)) s: $cycles load/unload cycles; writes: $ok accepted, $busy refused, $bad wrong"
 sed 's/^/# /' /tmp/race.bad | head -20
 ktap_check "the loops ran (load/unload cycles: $cycles, writes: $((ok + busy)))" [ "$cycles" -gt 0 -a $((ok + busy)) -gt 0 ]
 ktap_check "some writes were refused while an mdev held adapter 5 ($busy)" [ "$busy" -gt 0 ]

@@ -4,29 +4,42 @@
 
 use crate::ap_matrix::id::{Apqn, AP_IDS};
 use crate::ap_matrix::mask::Mask;
+use kernel::prelude::*;
+
+/// One empty row per adapter.
+fn empty_rows() -> Result<KVec<Mask>> {
+    let mut rows = KVec::with_capacity(AP_IDS, GFP_KERNEL)?;
+    for _ in 0..AP_IDS {
+        rows.push(Mask::EMPTY, GFP_KERNEL)?;
+    }
+    Ok(rows)
+}
 
 /// The queues bound to the driver, and those whose last reset left them unusable
 /// for a guest (response code not passable, or timed out).
 ///
 /// One row of domains per adapter, so filtering a full 256 × 256 matrix costs one
-/// bit test per APQN.
+/// bit test per APQN. The rows (16 KiB in all) live on the heap: built as a value,
+/// the table would pass through a kernel stack.
 pub(crate) struct QueueTable {
-    bound: [Mask; AP_IDS],
-    blocked: [Mask; AP_IDS],
+    bound: KVec<Mask>,
+    blocked: KVec<Mask>,
 }
 
 impl QueueTable {
     /// No queue bound.
-    pub(crate) const EMPTY: QueueTable = QueueTable {
-        bound: [Mask::EMPTY; AP_IDS],
-        blocked: [Mask::EMPTY; AP_IDS],
-    };
+    pub(crate) fn new() -> Result<Self> {
+        Ok(QueueTable {
+            bound: empty_rows()?,
+            blocked: empty_rows()?,
+        })
+    }
 
-    fn row(rows: &[Mask; AP_IDS], apqn: Apqn) -> Option<&Mask> {
+    fn row(rows: &[Mask], apqn: Apqn) -> Option<&Mask> {
         rows.get(usize::from(apqn.apid.0))
     }
 
-    fn row_mut(rows: &mut [Mask; AP_IDS], apqn: Apqn) -> Option<&mut Mask> {
+    fn row_mut(rows: &mut [Mask], apqn: Apqn) -> Option<&mut Mask> {
         rows.get_mut(usize::from(apqn.apid.0))
     }
 

@@ -101,7 +101,7 @@ impl Driver {
             State {
                 host,
                 mdevs: KVec::new(),
-                queues: QueueTable::EMPTY,
+                queues: QueueTable::new()?,
             },
             GFP_KERNEL,
         )?;

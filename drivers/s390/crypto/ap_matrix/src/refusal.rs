@@ -118,7 +118,10 @@ impl fmt::Display for Entry {
 }
 
 /// A refused write: the mask, the value asked for, and up to [`MAX_ENTRIES`] entries.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// About 9.6 KiB: neither `Copy` nor `Default`, so that no copy of it is built on a
+/// kernel stack by accident (statics use the `const fn` constructors).
+#[derive(Debug, PartialEq, Eq)]
 pub struct Refusal {
     mask: BusMask,
     requested: Mask,
@@ -235,17 +238,22 @@ impl Refusal {
 
 /// The last refused write, and the record a write in progress fills: filling never
 /// disturbs what the last refusal shows, and a write that is not refused leaves it.
-#[derive(Clone, Copy, Debug)]
+///
+/// Twice a [`Refusal`]: like it, neither `Copy` nor `Default`.
+#[derive(Debug)]
 pub struct RefusalLog {
     slots: [Refusal; 2],
     last: Option<usize>,
 }
 
 impl RefusalLog {
+    const EMPTY_SLOT: Refusal = Refusal::new(BusMask::Apmask, Mask::EMPTY);
+
     /// No write refused yet.
+    #[allow(clippy::new_without_default)] // a `Default` would build it on the stack
     pub const fn new() -> Self {
         RefusalLog {
-            slots: [Refusal::new(BusMask::Apmask, Mask::EMPTY); 2],
+            slots: [Self::EMPTY_SLOT; 2],
             last: None,
         }
     }
@@ -274,12 +282,6 @@ impl RefusalLog {
     /// The last refused write, if any.
     pub fn last(&self) -> Option<&Refusal> {
         self.slots.get(self.last?)
-    }
-}
-
-impl Default for RefusalLog {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -50,19 +50,17 @@ impl FaultEntry {
 pub struct FaultTableFull;
 
 /// All faults, at most [`FAULT_CAPACITY`] APQNs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// About 8 KiB: neither `Copy` nor `Default`, so that no copy of it is built on a
+/// kernel stack by accident (the simulator's static uses the `const fn`).
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FaultTable {
     entries: [Option<FaultEntry>; FAULT_CAPACITY],
 }
 
-impl Default for FaultTable {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl FaultTable {
     /// No faults.
+    #[allow(clippy::new_without_default)] // a `Default` would build it on the stack
     pub const fn new() -> Self {
         Self {
             entries: [None; FAULT_CAPACITY],
