@@ -24,7 +24,7 @@ QEMU_TIMEOUT ?= 1800
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $$(source tools/kernel/env.sh && kernel_make_args | tr '\n' ' ')
 
-.PHONY: help setup kernel modules clippy artifacts guest guest-bin qemu-test host-test \
+.PHONY: help setup kernel modules stack-frames clippy artifacts guest guest-bin qemu-test host-test \
 	lint test demo fuzz bench clean
 
 help: ## Show this help
@@ -45,6 +45,10 @@ modules: ## Build the out-of-tree modules against KDIR, and for each kernel vari
 	@mkdir -p $(BUILD)/modules
 	@cp drivers/s390/crypto/vfio_ap_rs/vfio_ap_rs.ko $(BUILD)/modules/
 	@if [ "$(KDIR)" = "$(BUILD)/kernel/kdir" ]; then tools/kernel/build-variant-modules.sh; fi
+
+stack-frames: ## Fail on any Rust stack frame of ours over 2 KiB (modules and built-in Rust)
+	@tools/check-stack-frames.sh build/modules/vfio_ap_rs.ko build/modules-production/vfio_ap_rs.ko \
+		"build/kernel/kdir/vmlinux:ap_sim|ap_masks|ap_matrix" "build/kernel-production/kdir/vmlinux:ap_sim|ap_masks|ap_matrix"
 
 clippy: ## Build the modules with the kernel's CLIPPY=1 (warnings are errors)
 	@$(KMAKE) CLIPPY=1 modules

@@ -38,7 +38,7 @@ for spec in "${objs[@]}"; do
       if (n + 0 > 0) { print n, fn; fn = "" }
     }' | s390x-linux-gnu-c++filt --format=rust)"
   if [ -n "$crates" ]; then
-    frames="$(printf '%s\n' "$frames" | grep -E "(^| |<|::|&)($crates)::" || true)"
+    frames="$(printf '%s\n' "$frames" | grep -E "(^| |<|::|&)($crates)(\[[0-9a-f]+\])?::" || true)"
   fi
   count=$(printf '%s\n' "$frames" | grep -c . || true)
   echo "$obj${crates:+ ($crates)}: $count Rust functions; largest frames:"

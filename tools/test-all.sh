@@ -71,6 +71,12 @@ step kernel tools/kernel/prepare.sh && {
     out=$(make -s -C "$k" $(source tools/kernel/env.sh && kernel_make_args | tr "\n" " ") CLIPPY=1 \
       drivers/s390/crypto/ap_sim/ap_sim.o drivers/s390/crypto/ap_masks/ap_masks.o 2>&1); rc=$?
     echo "$out"; [ $rc = 0 ] && ! grep -qE "^(warning|error)" <<<"$out"' 
+  # No Rust stack frame of ours over 2 KiB, on the debug and the production kernel
+  # (16 KiB stacks there): the modules and our built-in Rust in vmlinux.
+  builtin_crates='ap_sim|ap_masks|ap_matrix'
+  step stack-frames tools/check-stack-frames.sh build/modules/vfio_ap_rs.ko \
+    build/modules-production/vfio_ap_rs.ko "build/kernel/kdir/vmlinux:$builtin_crates" \
+    "build/kernel-production/kdir/vmlinux:$builtin_crates"
   step guest-bin tools/guest-bin.sh
   suites=()
   for s in ${SUITES:-foundation ap_sim vfio_ap_parity vfio_ap_limits ap_bus_masks ap_bus_masks_boot ap_bus_masks_badboot vfio_ap_rs_cycles}; do suites+=("tests/selftests/$s"); done

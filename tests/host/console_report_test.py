@@ -94,6 +94,13 @@ class ConsoleReportTest(unittest.TestCase):
         _, summary, _ = judge(lines)
         self.assertEqual(summary, "guest: 1 passed, 1 failed, 0 skipped")
 
+    def test_bail_out_fails_the_boot(self):
+        lines = [BEGIN, "KTAP version 1", "1..2", "not ok 1 emulator/01-code-coherence.sh (exit 1)",
+                 "Bail out! the emulator runs stale code after rewriting it", END]
+        rc, _, out = judge(lines)
+        self.assertEqual(rc, 1)
+        self.assertIn("Bail out! the emulator runs stale code", out)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -24,7 +24,7 @@ while IFS= read -r t; do
 	*) echo "not ok $i $t (exit $rc)" ;;
 	esac
 	if [ "$t" = "$EMULATOR_CHECK" ] && [ "$rc" != 0 ]; then
-		echo "Bail out! the emulator runs stale code after rewriting it (QEMU older than 8.2?): no result of this boot would be evidence"
+		echo "Bail out! the emulator runs stale code after rewriting it (QEMU before 8.2 does): no result of this boot would be evidence"
 		exit 1
 	fi
 done < order

@@ -39,7 +39,7 @@ rm -f /tmp/race.stop /tmp/race.cycles
 		t=0
 		while [ "$(wc -c < /tmp/race.refusals)" -le "$seen" ] && [ $t -lt $((RACE_HOLD_BOUND * 10)) ] &&
 			[ ! -e /tmp/race.stop ]; do
-			usleep 100000
+			sleep 0.1
 			t=$((t + 1))
 		done
 		rmmod $ko 2>/dev/null

@@ -185,20 +185,17 @@ impl QueueState {
 pub struct TableFull;
 
 /// Queue states sorted by APQN, at most [`QUEUE_CAPACITY`].
+///
+/// About 192 KiB: not `Default`, so that it is never built on a kernel stack.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct QueueTable {
     slots: [QueueState; QUEUE_CAPACITY],
     len: usize,
 }
 
-impl Default for QueueTable {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl QueueTable {
     /// An empty table.
+    #[allow(clippy::new_without_default)] // a `Default` would build it on the stack
     pub const fn new() -> Self {
         Self {
             slots: [QueueState::new(Apqn(0)); QUEUE_CAPACITY],
