@@ -10,11 +10,11 @@
 f64=$(printf '%064d' 0 | tr 0 f)
 ktap_plan 14
 
-if [ "$KERNEL" = default ]; then want=present; else want=absent; fi
+if [ "$MASKS" = rust ]; then want=present; else want=absent; fi
 if [ -e "$REFUSAL" ]; then have=present; else have=absent; fi
 ktap_check "last_mask_refusal is $want on kernel $KERNEL" [ "$have" = "$want" ]
 
-if [ "$KERNEL" != default ]; then
+if [ "$MASKS" != rust ]; then
 	ktap_check "apctl refusal says the kernel has no report" \
 		sh -c 'apctl refusal > /tmp/refusal.out 2>&1; [ $? = 2 ] && grep -q "no refusal report" /tmp/refusal.out'
 	for i in $(seq 3 14); do ktap_skip "the report exists only with CONFIG_AP_MASKS_RUST ($i)"; done

@@ -10,11 +10,11 @@
 ktap_plan 6
 
 # on_fixed_kernel NAME COMMAND...: a check of the fix (default kernel), or a skip
-# that records the upstream behaviour.
+# that records the upstream behaviour (upstream-masks kernel).
 on_fixed_kernel() {
 	name="$1"
 	shift
-	if [ "$KERNEL" = default ]; then
+	if [ "$MASKS" = rust ]; then
 		ktap_check "$name" "$@"
 	elif "$@"; then
 		ktap_skip "$name: upstream C path, and it held this time"
