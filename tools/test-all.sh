@@ -73,10 +73,7 @@ step kernel tools/kernel/prepare.sh && {
     echo "$out"; [ $rc = 0 ] && ! grep -qE "^(warning|error)" <<<"$out"' 
   # No Rust stack frame of ours over 2 KiB, on the debug and the production kernel
   # (16 KiB stacks there): the modules and our built-in Rust in vmlinux.
-  builtin_crates='ap_sim|ap_masks|ap_matrix'
-  step stack-frames tools/check-stack-frames.sh build/modules/vfio_ap_rs.ko \
-    build/modules-production/vfio_ap_rs.ko "build/kernel/kdir/vmlinux:$builtin_crates" \
-    "build/kernel-production/kdir/vmlinux:$builtin_crates"
+  step stack-frames make -s stack-frames
   step guest-bin tools/guest-bin.sh
   suites=()
   for s in ${SUITES:-foundation ap_sim vfio_ap_parity vfio_ap_limits ap_bus_masks ap_bus_masks_boot ap_bus_masks_badboot vfio_ap_rs_cycles}; do suites+=("tests/selftests/$s"); done

@@ -58,8 +58,8 @@ cache_key() {
 }
 
 key="$(cache_key)"
-base="$(base_key)"
 if [ "${1:-}" = --print-key ]; then echo "$key"; exit 0; fi
+base="$(base_key)"
 
 cache="$VFIO_AP_RS_CACHE/kernel/$key"
 src="$cache/linux"

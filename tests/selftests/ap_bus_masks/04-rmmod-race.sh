@@ -8,9 +8,8 @@
 # lost or fail otherwise; the harness fails the run on any kernel warning.
 # The outcome does not depend on the machine's speed: each cycle makes sure the mdev
 # holds queue (5,1), keeps it held until the writer has seen a refusal (each step
-# within RACE_HOLD_BOUND seconds), and
-# the writer runs at least SECONDS_BOUND seconds and until two cycles have ended
-# (at most RACE_HARD_BOUND seconds).
+# within RACE_HOLD_BOUND seconds), and the writer runs at least SECONDS_BOUND seconds
+# and until two cycles have ended (at most RACE_HARD_BOUND seconds).
 . /tests/lib/ktap.sh
 . "$(dirname "$0")/lib.inc"
 
