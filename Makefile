@@ -24,7 +24,7 @@ QEMU_TIMEOUT ?= 1800
 
 KMAKE = $(MAKE) -C $(KDIR) M=$(TOP) $$(source tools/kernel/env.sh && kernel_make_args | tr '\n' ' ')
 
-.PHONY: help setup kernel modules stack-frames clippy artifacts guest guest-bin qemu-test host-test \
+.PHONY: help setup kernel modules stack-frames clippy kernel-fmt artifacts guest guest-bin qemu-test host-test \
 	lint test demo fuzz bench clean
 
 help: ## Show this help
@@ -68,9 +68,17 @@ qemu-test: kernel modules guest-bin ## Boot the test kernel under QEMU TCG and r
 host-test: ## Run the host tests (cargo test over the workspace)
 	@cargo test --workspace
 
-lint: ## cargo fmt --check and clippy -D warnings over the workspace
+lint: ## rustfmt --check (workspace and kernel code) and clippy -D warnings over the workspace
 	@cargo fmt --all -- --check
+	@$(MAKE) -s kernel-fmt
 	@cargo clippy --workspace --all-targets -- -D warnings
+
+# Kernel-side Rust is no cargo package: rustfmt checks its crate roots (which reach
+# every module they declare, the rust/kernel/ layer included).
+KERNEL_RUST_ROOTS = drivers/s390/crypto/vfio_ap_rs/vfio_ap_rs.rs drivers/s390/crypto/ap_masks/ap_masks.rs \
+	drivers/s390/crypto/ap_sim/ap_sim.rs
+kernel-fmt: ## rustfmt --check over the kernel crates and rust/kernel/
+	@rustfmt --check --edition 2021 $(KERNEL_RUST_ROOTS)
 
 test: ## Run every test: host, kernel build, clippy, guest; prints "N passed, M failed"
 	@tools/test-all.sh

@@ -42,7 +42,7 @@ for spec in "${objs[@]}"; do
   fi
   count=$(printf '%s\n' "$frames" | grep -c . || true)
   echo "$obj${crates:+ ($crates)}: $count Rust functions; largest frames:"
-  printf '%s\n' "$frames" | sort -rn | head -n "$top" | sed 's/^/  /'
+  printf '%s\n' "$frames" | sort -rn | sed -n "1,${top}s/^/  /p"
   while read -r n fn; do
     [ -n "$n" ] || continue
     if [ "$n" -gt "$limit" ]; then echo "FAIL $n-byte frame (limit $limit) in $fn"; bad=1; fi

@@ -59,6 +59,7 @@ passed=$((passed + ran - (bad > ran ? ran : bad))); failed=$((failed + bad))
 printf '%s %-22s %4ds (%d run, %d failed)\n' "$([ "$bad" = 0 ] && echo PASS || echo FAIL)" tool-tests $(( $(date +%s) - t0 )) "$ran" "$bad"
 
 step fmt cargo fmt --all -- --check
+step kernel-fmt make -s kernel-fmt
 step clippy cargo clippy --workspace --all-targets -- -D warnings
 step kernel tools/kernel/prepare.sh && {
   rm -rf build/modules # never boot a module left from an earlier build

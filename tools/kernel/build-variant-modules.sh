@@ -20,6 +20,9 @@ for kdir in "$top"/build/kernel-*/kdir; do
   (cd "$top/drivers/s390/crypto" && find vfio_ap_rs ap_matrix/src -type f \
     \( -name '*.rs' -o -name Makefile -o -name Kbuild \) -print0 |
     tar --null -T - -cf -) | tar -C "$src/drivers/s390/crypto" -xf -
+  mkdir -p "$src/rust"
+  (cd "$top" && find rust/kernel -type f -name '*.rs' -print0 | tar --null -T - -cf -) |
+    tar -C "$src" -xf -
   make -s -C "$(readlink -f "$kdir")" M="$src" "${make_args[@]}" modules
   rm -rf "$top/build/modules-$name"
   mkdir -p "$top/build/modules-$name"

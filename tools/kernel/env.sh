@@ -21,4 +21,11 @@ kernel_make_args() {
 
 # Directories of this repository whose sources are built into the kernel image; any
 # change to them changes the kernel cache key.
-BUILTIN_SOURCE_DIRS=(drivers/s390/crypto/ap_sim drivers/s390/crypto/ap_masks drivers/s390/crypto/ap_matrix)
+BUILTIN_SOURCE_DIRS=(drivers/s390/crypto/ap_sim drivers/s390/crypto/ap_masks drivers/s390/crypto/ap_matrix rust/kernel)
+# New files of ours in directories of upstream's tree (the patches only edit
+# upstream's files); copied into the tree at the same paths, like the directories.
+BUILTIN_SOURCE_FILES=(arch/s390/include/asm/ap_sim.h drivers/s390/crypto/ap_masks.h
+  rust/helpers/ap.c rust/helpers/device.c rust/helpers/string.c)
+# Those of the directories that upstream's tree has too (our rust/kernel/ files sit beside the
+# kernel crate's): an incremental build replaces only our files there.
+BUILTIN_SHARED_DIRS=(rust/kernel)

@@ -18,11 +18,16 @@ log() { printf 'kernel: %s\n' "$*" >&2; }
 # Sources of ours that the kernel image links in (the parts of the series that
 # build Rust into vmlinux add their directories to BUILTIN_SOURCE_DIRS in env.sh).
 builtin_sources() {
-  local d
-  for d in "${BUILTIN_SOURCE_DIRS[@]}"; do
-    if [ -d "$top/$d" ]; then find "$top/$d" -type f \( -name '*.rs' -o -name '*.c' -o -name '*.h' \
-      -o -name Makefile -o -name Kbuild \) -not -path '*/tests/*' -not -path '*/benches/*'; fi
-  done | LC_ALL=C sort
+  local d f
+  {
+    for d in "${BUILTIN_SOURCE_DIRS[@]}"; do
+      if [ -d "$top/$d" ]; then find "$top/$d" -type f \( -name '*.rs' -o -name '*.c' -o -name '*.h' \
+        -o -name Makefile -o -name Kbuild \) -not -path '*/tests/*' -not -path '*/benches/*'; fi
+    done
+    for f in "${BUILTIN_SOURCE_FILES[@]}"; do
+      if [ -f "$top/$f" ]; then echo "$top/$f"; fi
+    done
+  } | LC_ALL=C sort
 }
 
 # Copies our built-in sources into the tree, at the same paths.
@@ -89,7 +94,9 @@ build_tree() {
     log "building kernel $key incrementally from ${from##*/} (only our built-in sources differ)"
     cp -a "$from/linux" "$src"
     local d
-    for d in "${BUILTIN_SOURCE_DIRS[@]}"; do rm -rf "${src:?}/$d"; done
+    for d in "${BUILTIN_SOURCE_DIRS[@]}"; do
+      [[ " ${BUILTIN_SHARED_DIRS[*]} " == *" $d "* ]] || rm -rf "${src:?}/$d"
+    done
     install_builtin_sources
     make_all "$src" "$cache/build.log"
     touch "$cache/.complete"

@@ -11,11 +11,16 @@ mkdir -p "$scratch/drivers/s390/crypto"
 for d in ap_sim ap_masks ap_matrix; do
   cp -a "$top/drivers/s390/crypto/$d" "$scratch/drivers/s390/crypto/$d"
 done
+mkdir -p "$scratch/rust"
+cp -a "$top/rust/kernel" "$top/rust/helpers" "$scratch/rust/"
+mkdir -p "$scratch/arch/s390/include/asm"
+cp -a "$top/arch/s390/include/asm/ap_sim.h" "$scratch/arch/s390/include/asm/"
+cp -a "$top/drivers/s390/crypto/ap_masks.h" "$scratch/drivers/s390/crypto/"
 key() { "$scratch/tools/kernel/prepare.sh" --print-key; }
 fail=0
 base="$(key)"
 touch "$scratch"/tools/kernel/patches/*.patch "$scratch"/tools/kernel/config/*.config
-find "$scratch/drivers" -type f -exec touch {} +
+find "$scratch/drivers" "$scratch/rust" "$scratch/arch" -type f -exec touch {} +
 [ "$(key)" = "$base" ] && echo "ok: touching every input keeps key $base" || { echo "FAIL: touch changed the key"; fail=1; }
 
 flip_byte() { # FILE: changes the last byte of FILE
@@ -30,7 +35,8 @@ PY
 for f in "$scratch"/tools/kernel/patches/0001-*.patch "$scratch"/tools/kernel/config/test-kernel.config \
   "$scratch"/tools/kernel/config/variant-upstream-masks.config \
   "$scratch"/drivers/s390/crypto/ap_sim/ap_sim.rs "$scratch"/drivers/s390/crypto/ap_sim/model/src/instructions.rs \
-  "$scratch"/drivers/s390/crypto/ap_masks/store.rs "$scratch"/drivers/s390/crypto/ap_matrix/src/refusal.rs; do
+  "$scratch"/drivers/s390/crypto/ap_masks/store.rs "$scratch"/drivers/s390/crypto/ap_matrix/src/refusal.rs \
+  "$scratch"/rust/kernel/ap_perms.rs "$scratch"/rust/helpers/ap.c "$scratch"/arch/s390/include/asm/ap_sim.h; do
   cp "$f" "$f.orig"
   flip_byte "$f"
   k="$(key)"

@@ -47,8 +47,25 @@ counter() {
 
 full_mask=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
 restore_masks() {
-	echo "$full_mask" > $AP/apmask
-	echo "$full_mask" > $AP/aqmask
+	write_attr $AP/apmask "$full_mask" > /dev/null
+	write_attr $AP/aqmask "$full_mask" > /dev/null
+}
+
+# remove_mdevs: removes every vfio_ap mdev.
+remove_mdevs() {
+	for d in "$MDEV_TYPE"/devices/*; do
+		[ -e "$d/remove" ] && write_attr "$d/remove" 1 > /dev/null
+	done
+}
+
+# unload_vfio_ap_drivers: removes every mdev and unloads whichever vfio_ap driver is
+# loaded, so a scenario starts from the same state whatever ran before it.
+unload_vfio_ap_drivers() {
+	[ -d "$MDEV_TYPE" ] && remove_mdevs
+	for m in vfio_ap vfio_ap_rs; do
+		grep -q "^$m " /proc/modules && rmmod "$m" 2>/dev/null
+	done
+	return 0
 }
 
 # load_vfio_ap_rs: our Rust driver in place of the C one (idempotent).

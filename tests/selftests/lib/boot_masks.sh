@@ -24,8 +24,8 @@ boot_masks_transcript() {
 	rec "queues bound to cex4queue: $COUNT"
 	bound_count vfio_ap
 	rec "queues bound to vfio_ap: $COUNT"
-	driver_of 00.0000; rec "driver 00.0000: $DRIVER"
-	driver_of 00.0008; rec "driver 00.0008: $DRIVER"
-	driver_of 03.000f; rec "driver 03.000f: $DRIVER"
+	find_driver 00.0000; rec "driver 00.0000: $DRIVER"
+	find_driver 00.0008; rec "driver 00.0008: $DRIVER"
+	find_driver 03.000f; rec "driver 03.000f: $DRIVER"
 	rmmod vfio_ap
 }

@@ -25,9 +25,9 @@ link_name() {
 	if [ -L "$1" ]; then t=$(readlink "$1"); echo "${t##*/}"; else echo none; fi
 }
 
-# driver_of APQN: sets DRIVER to the AP driver queue APQN is bound to, or "none"
-# (in place of ap.sh's, which prints it: no subshell per call).
-driver_of() {
+# find_driver APQN: sets DRIVER to the AP driver queue APQN is bound to, or "none"
+# (ap.sh's driver_of prints it; this one needs no subshell per call).
+find_driver() {
 	DRIVER=none
 	for d in "$AP"/drivers/*; do
 		[ -e "$d/$1" ] && DRIVER=${d##*/}

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! The functions `ap_bus.c` calls (declared in `ap_bus.h` and `ap_masks.h`): raw C
-//! arguments in, safe calls out.
+//! The C entry layer: the functions `ap_bus.c` calls (declared in `ap_bus.h` and
+//! `ap_masks.h`), raw C arguments in, safe calls out. With `kernel_ext`, the only
+//! place with `unsafe` code or `bindings::` in this crate.
 
 use kernel::bindings;
 use kernel::ffi::{c_char, c_int, c_ulong};
@@ -9,10 +10,10 @@ use kernel::ffi::{c_char, c_int, c_ulong};
 use crate::ap_matrix::errno::Errno;
 use crate::ap_matrix::mask_parse::{check_width, parse_mask_absolute, parse_mask_locked};
 use crate::ap_matrix::pool::BusMask;
+use crate::kernel_ext::ap_perms::CMutexMask;
+use crate::kernel_ext::bitmap::CBitmap;
+use crate::kernel_ext::c_buf;
 use crate::store;
-use crate::sys::bitmap::CBitmap;
-use crate::sys::cstr;
-use crate::sys::perms::CMutexMask;
 
 // Our definitions must have the exact types of the C prototypes.
 const _: [unsafe extern "C" fn(*const c_char, *mut c_ulong, c_int) -> c_int; 2] =
@@ -56,7 +57,7 @@ pub unsafe extern "C" fn ap_hex2bitmap(
         Err(rc) => return rc,
     };
     // SAFETY: NUL-terminated and valid for the call (caller's guarantee).
-    let input = unsafe { cstr::bytes(str) };
+    let input = unsafe { c_buf::bytes(str) };
     // SAFETY: `bits` bits at `bitmap`, valid for the call (caller's guarantee); the
     // width was checked.
     let mut bitmap = unsafe { CBitmap::new(bitmap, bits) };
@@ -91,7 +92,7 @@ pub unsafe extern "C" fn ap_parse_mask_str(
         Err(rc) => return rc,
     };
     // SAFETY: NUL-terminated and valid for the call (caller's guarantee).
-    let input = unsafe { cstr::bytes(str) };
+    let input = unsafe { c_buf::bytes(str) };
     // SAFETY: `lock` protects the `bits` bits at `bitmap` (caller's guarantee); the
     // width was checked.
     let guarded = unsafe { CMutexMask::new(lock, CBitmap::new(bitmap, bits)) };
@@ -119,7 +120,7 @@ pub unsafe extern "C" fn ap_masks_store(
         _ => return errno(Errno::EINVAL) as isize,
     };
     // SAFETY: `count` bytes at `buf`, valid for the call (caller's guarantee).
-    let input = unsafe { cstr::bytes_n(buf, count) };
+    let input = unsafe { c_buf::bytes_n(buf, count) };
     match store::store(which, input) {
         // sysfs never passes more than a page.
         Ok(()) => isize::try_from(count).unwrap_or(isize::MAX),
@@ -135,7 +136,7 @@ pub unsafe extern "C" fn ap_masks_store(
 #[no_mangle]
 pub unsafe extern "C" fn ap_masks_last_refusal_show(buf: *mut c_char) -> isize {
     // SAFETY: a page, writable for the call (caller's guarantee).
-    let page = unsafe { cstr::page_mut(buf) };
+    let page = unsafe { c_buf::page_mut(buf) };
     match store::last_refusal(page) {
         Ok(len) => isize::try_from(len).unwrap_or(0),
         Err(e) => errno(e) as isize,

@@ -10,8 +10,8 @@ use crate::ap_matrix::mask::Mask;
 use crate::ap_matrix::pool::{BusMask, DefaultPool};
 use crate::ap_matrix::refusal::{Entry, Name, Refusal, RefusalLog};
 use crate::ap_matrix::reservation::{bus_verdict, DriverAnswer};
-use crate::sys::drivers::{self, ApDriverRef};
-use crate::sys::perms::{PermsGuard, PermsLocked};
+use crate::kernel_ext::ap_bus::{self, ApDriverRef};
+use crate::kernel_ext::ap_perms::{PermsGuard, PermsLocked};
 
 /// The last refused write and the record of the write being checked.
 pub(crate) static REFUSALS: PermsLocked<RefusalLog> = PermsLocked::new(RefusalLog::new());
@@ -33,7 +33,7 @@ pub(crate) fn check_reservations(
     let log = REFUSALS.get(guard);
     let record = log.begin(which, requested);
     let mut verdict = Ok(());
-    drivers::for_each_driver(|driver| {
+    ap_bus::for_each_driver(|driver| {
         let (answer, _) = bus_verdict([ask(driver, &query, record)]);
         match answer {
             Ok(()) => ControlFlow::Continue(()),

@@ -4,7 +4,7 @@
 
 use crate::ap_matrix::pool::DefaultPool;
 use crate::ap_matrix::rebind::{rebind, Rebind};
-use crate::sys::{perms, queues};
+use crate::kernel_ext::{ap_bus, ap_perms};
 
 /// Visits every queue device and reprobes the ones whose driver is of the wrong kind
 /// for the pool, and the unbound ones the change from `old` to `new` moved
@@ -12,14 +12,14 @@ use crate::sys::{perms, queues};
 /// so a later write's pool wins; a failed reprobe is only noted in the bus's debug
 /// area, as upstream does.
 pub(crate) fn revise_bindings(old: &DefaultPool, new: &DefaultPool) {
-    queues::for_each_queue(|queue| {
+    ap_bus::for_each_queue(|queue| {
         let apqn = queue.apqn();
-        let in_pool = perms::lock().pool().owns(apqn);
+        let in_pool = ap_perms::lock().pool().owns(apqn);
         let moved = old.owns(apqn) != new.owns(apqn);
         if rebind(in_pool, queue.bound_driver(), moved) == Rebind::Reprobe {
             kernel::pr_debug!("reprobing queue={}\n", apqn);
             if queue.reprobe().is_err() {
-                queues::log_reprobe_failed(apqn);
+                ap_bus::log_reprobe_failed(apqn);
             }
         }
     });

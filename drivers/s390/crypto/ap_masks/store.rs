@@ -6,8 +6,8 @@ use crate::ap_matrix::errno::Errno;
 use crate::ap_matrix::mask_parse::{parse_mask_relative_to, MAX_MASK_BITS};
 use crate::ap_matrix::pool::BusMask;
 use crate::in_use_check::{check_reservations, REFUSALS};
+use crate::kernel_ext::{ap_bus, ap_perms};
 use crate::revise::revise_bindings;
-use crate::sys::{perms, uevent};
 
 /// One write of `input` to mask `which`, in upstream's order: take `ap_perms_mutex`
 /// (interruptibly), parse relative to the current mask, and if that changes the mask,
@@ -15,7 +15,7 @@ use crate::sys::{perms, uevent};
 /// rebind the queues and announce the new value. A write that changes nothing
 /// succeeds without either (MSK-19); a refused one changes nothing (MSK-22).
 pub(crate) fn store(which: BusMask, input: &[u8]) -> Result<(), Errno> {
-    let mut guard = perms::lock_interruptible()?;
+    let mut guard = ap_perms::lock_interruptible()?;
     let old = guard.pool();
     let requested =
         parse_mask_relative_to(input, MAX_MASK_BITS, &old.mask(which)).map_err(|e| e.errno())?;
@@ -28,13 +28,13 @@ pub(crate) fn store(which: BusMask, input: &[u8]) -> Result<(), Errno> {
 
     let new = old.with(which, requested);
     revise_bindings(&old, &new);
-    uevent::send_mask_uevent(which, &requested);
+    ap_bus::send_mask_uevent(which, &requested);
     Ok(())
 }
 
 /// `/sys/bus/ap/last_mask_refusal` into `page`: its length (0: nothing refused yet).
 pub(crate) fn last_refusal(page: &mut [u8]) -> Result<usize, Errno> {
-    let mut guard = perms::lock_interruptible()?;
+    let mut guard = ap_perms::lock_interruptible()?;
     Ok(REFUSALS
         .get(&mut guard)
         .last()

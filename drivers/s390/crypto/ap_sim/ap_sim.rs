@@ -9,6 +9,7 @@
 //! decision.
 
 use core::ffi::{c_int, c_ulong};
+use kernel::bindings;
 
 #[allow(dead_code, unused_attributes, unreachable_pub)]
 #[path = "model/src/lib.rs"]
@@ -31,10 +32,47 @@ const RC_PARTIAL_REPLY: u32 = 0xff;
 /// GR0 of a DQAP that continues a partly delivered reply (any non-zero value).
 const DQAP_CONTINUE: u64 = 0x8000_0000;
 
-const EINVAL: c_int = 22;
+const EINVAL: c_int = bindings::EINVAL as c_int;
 
 /// The prefix of this object's log lines (`module!` defines it for modules).
 const __LOG_PREFIX: &[u8] = b"ap_sim\0";
+
+// Each definition below must have the exact type of its prototype in ap_sim_rs.h.
+const _: [unsafe extern "C" fn(*const u8, usize) -> c_int; 2] =
+    [ap_sim_rs_init, bindings::ap_sim_rs_init];
+const _: [unsafe extern "C" fn(c_ulong) -> bool; 2] =
+    [ap_sim_rs_facility, bindings::ap_sim_rs_facility];
+const _: [unsafe extern "C" fn(u32, *mut u64) -> u32; 2] =
+    [ap_sim_rs_tapq, bindings::ap_sim_rs_tapq];
+const _: [unsafe extern "C" fn(u32, c_int) -> u32; 4] = [
+    ap_sim_rs_rapq,
+    bindings::ap_sim_rs_rapq,
+    ap_sim_rs_zapq,
+    bindings::ap_sim_rs_zapq,
+];
+const _: [unsafe extern "C" fn(*mut u8, usize); 2] = [ap_sim_rs_qci, bindings::ap_sim_rs_qci];
+const _: [unsafe extern "C" fn(u32, u64, u64) -> u32; 2] =
+    [ap_sim_rs_aqic, bindings::ap_sim_rs_aqic];
+const _: [unsafe extern "C" fn(u32, c_int, *mut u64) -> u32; 2] =
+    [ap_sim_rs_qact, bindings::ap_sim_rs_qact];
+const _: [unsafe extern "C" fn(u32) -> u32; 2] = [ap_sim_rs_bapq, bindings::ap_sim_rs_bapq];
+const _: [unsafe extern "C" fn(u32, u32) -> u32; 2] = [ap_sim_rs_aapq, bindings::ap_sim_rs_aapq];
+const _: [unsafe extern "C" fn(u32, u64, *const u8, usize) -> u32; 2] =
+    [ap_sim_rs_nqap, bindings::ap_sim_rs_nqap];
+#[allow(clippy::type_complexity)]
+const _: [unsafe extern "C" fn(
+    u32,
+    *mut u64,
+    *mut u8,
+    usize,
+    *mut usize,
+    *mut usize,
+    *mut u64,
+) -> u32; 2] = [ap_sim_rs_dqap, bindings::ap_sim_rs_dqap];
+const _: [unsafe extern "C" fn(*const u8, usize, *mut bool) -> c_int; 2] =
+    [ap_sim_rs_control, bindings::ap_sim_rs_control];
+const _: [unsafe extern "C" fn(bindings::ap_sim_report, *mut u8, usize) -> usize; 2] =
+    [ap_sim_rs_report, bindings::ap_sim_rs_report];
 
 fn qid16(qid: u32) -> u32 {
     qid & 0xffff
@@ -274,15 +312,19 @@ pub unsafe extern "C" fn ap_sim_rs_control(cmd: *const u8, len: usize, rescan: *
 /// Called only by `ap_sim_glue.c` with `ap_sim_lock` held; `buf` is valid for writing
 /// `len` bytes.
 #[no_mangle]
-pub unsafe extern "C" fn ap_sim_rs_report(what: c_int, buf: *mut u8, len: usize) -> usize {
+pub unsafe extern "C" fn ap_sim_rs_report(
+    what: bindings::ap_sim_report,
+    buf: *mut u8,
+    len: usize,
+) -> usize {
     // SAFETY: valid for writing `len` bytes (caller's guarantee).
     let out = unsafe { ffi::bytes_mut(buf, len) };
     // SAFETY: `ap_sim_lock` is held (caller's guarantee).
     unsafe {
         SIM.with(|sim| match what {
-            0 => report::state(sim, out).written,
-            1 => report::counters(sim, out).written,
-            2 => report::faults(sim, out).written,
+            bindings::ap_sim_report_AP_SIM_REPORT_STATE => report::state(sim, out).written,
+            bindings::ap_sim_report_AP_SIM_REPORT_COUNTERS => report::counters(sim, out).written,
+            bindings::ap_sim_report_AP_SIM_REPORT_FAULTS => report::faults(sim, out).written,
             _ => 0,
         })
     }

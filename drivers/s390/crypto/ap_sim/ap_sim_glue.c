@@ -25,23 +25,7 @@
 #include <asm/ap.h>
 
 #include "../ap_bus.h"
-
-/* Rust simulator entry points (ap_sim.rs); status words are the raw GR1 image. */
-int ap_sim_rs_init(const u8 *config, size_t len);
-bool ap_sim_rs_facility(unsigned long nr);
-u32 ap_sim_rs_tapq(u32 qid, u64 *gr2);
-u32 ap_sim_rs_rapq(u32 qid, int fbit);
-u32 ap_sim_rs_zapq(u32 qid, int fbit);
-void ap_sim_rs_qci(u8 *block, size_t len);
-u32 ap_sim_rs_aqic(u32 qid, u64 qirqctrl, u64 pa_ind);
-u32 ap_sim_rs_qact(u32 qid, int ifbit, u64 *apinfo);
-u32 ap_sim_rs_bapq(u32 qid);
-u32 ap_sim_rs_aapq(u32 qid, u32 sec_idx);
-u32 ap_sim_rs_nqap(u32 qid, u64 psmid, const u8 *msg, size_t len);
-u32 ap_sim_rs_dqap(u32 qid, u64 *psmid, u8 *msg, size_t msglen, size_t *length,
-		   size_t *reslength, u64 *resgr0);
-int ap_sim_rs_control(const u8 *cmd, size_t len, bool *rescan);
-size_t ap_sim_rs_report(int what, u8 *buf, size_t len);
+#include "ap_sim_rs.h"
 
 bool ap_sim_active __read_mostly;
 EXPORT_SYMBOL(ap_sim_active);
@@ -189,7 +173,6 @@ EXPORT_SYMBOL(ap_sim_dqap);
 
 /* debugfs: control (write one command), state, counters, faults (read). */
 
-enum { AP_SIM_REPORT_STATE, AP_SIM_REPORT_COUNTERS, AP_SIM_REPORT_FAULTS };
 #define AP_SIM_REPORT_SIZE (256 * 1024)
 #define AP_SIM_CMD_MAX 256
 
@@ -216,7 +199,7 @@ static ssize_t ap_sim_control_write(struct file *file, const char __user *ubuf,
 static ssize_t ap_sim_report_read(struct file *file, char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
-	int what = (long)file->private_data;
+	enum ap_sim_report what = (long)file->private_data;
 	ssize_t ret;
 	size_t len;
 	u8 *buf;

@@ -7,17 +7,20 @@
 use kernel::c_str;
 use kernel::prelude::*;
 
-use crate::sys::device::{
-    BusDevice, BusRegistration, Dev, DriverRegistration, RootDevice, StaticBus, StaticDriver,
+use crate::kernel_ext::device_attr::{attribute_group, DeviceAttribute, GroupList, Show};
+use crate::kernel_ext::device_ext::Device;
+use crate::kernel_ext::mdev::MdevObjects;
+use crate::kernel_ext::static_bus::{
+    BusDevice, BusRegistration, DriverRegistration, RootDevice, StaticBus, StaticDriver,
 };
-use crate::sys::mdev::MdevObjects;
-use crate::sys::sysfs::{attribute_group, DeviceAttribute, GroupList, Show};
 
 /// `features`: what this driver supports beyond the original interface.
 struct Features;
 
 impl Show for Features {
-    fn show(_dev: &Dev, out: &mut [u8]) -> Result<usize> {
+    type Object = Device;
+
+    fn show(_dev: &Device, out: &mut [u8]) -> Result<usize> {
         const TEXT: &[u8] = b"guest_matrix hotplug ap_config\n";
         out.get_mut(..TEXT.len())
             .ok_or(EINVAL)?
@@ -26,9 +29,10 @@ impl Show for Features {
     }
 }
 
-static FEATURES: DeviceAttribute = DeviceAttribute::read_only::<Features>(c_str!("features"));
-attribute_group!(MATRIX_GROUP = [FEATURES]);
-static MATRIX_GROUPS: GroupList = GroupList::single(&MATRIX_GROUP);
+static FEATURES: DeviceAttribute<Device> =
+    DeviceAttribute::read_only::<Features>(c_str!("features"));
+attribute_group!(MATRIX_GROUP: Device = [FEATURES]);
+static MATRIX_GROUPS: GroupList<Device> = GroupList::single(&MATRIX_GROUP);
 
 static MATRIX_BUS: StaticBus = StaticBus::new(c_str!("matrix"));
 static MATRIX_DRIVER: StaticDriver =
@@ -48,8 +52,7 @@ impl MatrixDevice {
     pub(crate) fn create(module: &'static ThisModule) -> Result<Self> {
         let root = RootDevice::register(c_str!("vfio_ap"), module)?;
         let bus = BusRegistration::register(&MATRIX_BUS)?;
-        // SAFETY: an all-zero `MdevObjects` is valid (C structures and pointers).
-        let device = unsafe { BusDevice::register(c_str!("matrix"), &root, &MATRIX_BUS)? };
+        let device = BusDevice::register(c_str!("matrix"), &root, &MATRIX_BUS)?;
         let driver = DriverRegistration::register(&MATRIX_DRIVER)?;
         Ok(Self {
             _driver: driver,

@@ -7,16 +7,20 @@ use kernel::c_str;
 use kernel::prelude::*;
 
 use crate::ap_matrix::matrix::Resource;
+use crate::kernel_ext::device_attr::{
+    attribute_group, AttrDevice, DeviceAttribute, GroupList, Show, Store,
+};
+use crate::kernel_ext::mdev::Mdev;
 use crate::state::MatrixView;
-use crate::sys::device::Dev;
-use crate::sys::sysfs::{attribute_group, DeviceAttribute, GroupList, Show, Store};
 
 macro_rules! assignment {
     ($ty:ident, $method:ident, $what:expr) => {
         struct $ty;
         impl Store for $ty {
-            fn store(dev: &Dev, input: &[u8]) -> Result {
-                crate::driver()?.$method(dev, $what, input)
+            type Object = Mdev;
+
+            fn store(mdev: &Mdev, input: &[u8]) -> Result {
+                crate::driver()?.$method(mdev.device(), $what, input)
             }
         }
     };
@@ -33,8 +37,10 @@ macro_rules! view {
     ($ty:ident, $view:expr) => {
         struct $ty;
         impl Show for $ty {
-            fn show(dev: &Dev, out: &mut [u8]) -> Result<usize> {
-                crate::driver()?.show(dev, $view, out)
+            type Object = Mdev;
+
+            fn show(mdev: &Mdev, out: &mut [u8]) -> Result<usize> {
+                crate::driver()?.show(mdev.device(), $view, out)
             }
         }
     };
@@ -46,33 +52,35 @@ view!(ControlDomainsText, MatrixView::ControlDomains);
 view!(ApConfigText, MatrixView::ApConfig);
 
 impl Store for ApConfigText {
-    fn store(dev: &Dev, input: &[u8]) -> Result {
-        crate::driver()?.set_ap_config(dev, input)
+    type Object = Mdev;
+
+    fn store(mdev: &Mdev, input: &[u8]) -> Result {
+        crate::driver()?.set_ap_config(mdev.device(), input)
     }
 }
 
-static ASSIGN_ADAPTER: DeviceAttribute =
+static ASSIGN_ADAPTER: DeviceAttribute<Mdev> =
     DeviceAttribute::write_only::<AssignAdapter>(c_str!("assign_adapter"));
-static UNASSIGN_ADAPTER: DeviceAttribute =
+static UNASSIGN_ADAPTER: DeviceAttribute<Mdev> =
     DeviceAttribute::write_only::<UnassignAdapter>(c_str!("unassign_adapter"));
-static ASSIGN_DOMAIN: DeviceAttribute =
+static ASSIGN_DOMAIN: DeviceAttribute<Mdev> =
     DeviceAttribute::write_only::<AssignDomain>(c_str!("assign_domain"));
-static UNASSIGN_DOMAIN: DeviceAttribute =
+static UNASSIGN_DOMAIN: DeviceAttribute<Mdev> =
     DeviceAttribute::write_only::<UnassignDomain>(c_str!("unassign_domain"));
-static ASSIGN_CONTROL_DOMAIN: DeviceAttribute =
+static ASSIGN_CONTROL_DOMAIN: DeviceAttribute<Mdev> =
     DeviceAttribute::write_only::<AssignControlDomain>(c_str!("assign_control_domain"));
-static UNASSIGN_CONTROL_DOMAIN: DeviceAttribute =
+static UNASSIGN_CONTROL_DOMAIN: DeviceAttribute<Mdev> =
     DeviceAttribute::write_only::<UnassignControlDomain>(c_str!("unassign_control_domain"));
-static MATRIX: DeviceAttribute = DeviceAttribute::read_only::<MatrixText>(c_str!("matrix"));
-static GUEST_MATRIX: DeviceAttribute =
+static MATRIX: DeviceAttribute<Mdev> = DeviceAttribute::read_only::<MatrixText>(c_str!("matrix"));
+static GUEST_MATRIX: DeviceAttribute<Mdev> =
     DeviceAttribute::read_only::<GuestMatrixText>(c_str!("guest_matrix"));
-static CONTROL_DOMAINS: DeviceAttribute =
+static CONTROL_DOMAINS: DeviceAttribute<Mdev> =
     DeviceAttribute::read_only::<ControlDomainsText>(c_str!("control_domains"));
-static AP_CONFIG: DeviceAttribute =
+static AP_CONFIG: DeviceAttribute<Mdev> =
     DeviceAttribute::read_write::<ApConfigText>(c_str!("ap_config"));
 
 attribute_group!(
-    MDEV_GROUP = [
+    MDEV_GROUP: Mdev = [
         ASSIGN_ADAPTER,
         UNASSIGN_ADAPTER,
         ASSIGN_DOMAIN,
@@ -87,4 +95,4 @@ attribute_group!(
 );
 
 /// The groups every mdev gets while bound to the driver.
-pub(crate) static MDEV_GROUPS: GroupList = GroupList::single(&MDEV_GROUP);
+pub(crate) static MDEV_GROUPS: GroupList<Mdev> = GroupList::single(&MDEV_GROUP);

@@ -5,9 +5,10 @@
 use kernel::c_str;
 use kernel::prelude::*;
 
+use crate::kernel_ext::device_attr::AttrDevice;
+use crate::kernel_ext::mdev::{self, Mdev, MdevTypeInfo};
+use crate::kernel_ext::vfio::VfioDevice;
 use crate::mdev_attrs::MDEV_GROUPS;
-use crate::sys::mdev::{Mdev, MdevDriver, MdevRef, MdevTypeInfo};
-use crate::sys::vfio::VfioDevice;
 
 /// Every possible APQN could have its own mdev: 256 × 256 instances.
 const MAX_INSTANCES: u32 = 256 * 256;
@@ -25,16 +26,16 @@ pub(crate) static PASSTHROUGH: MdevTypeInfo = MdevTypeInfo {
 /// The mdev driver's callbacks.
 pub(crate) struct PassthroughMdev;
 
-impl MdevDriver for PassthroughMdev {
+impl mdev::Driver for PassthroughMdev {
     fn probe(mdev: &Mdev) -> Result {
         let driver = crate::driver()?;
-        let vfio = VfioDevice::register(mdev.dev())?;
-        driver.add_mdev(MdevRef::new(mdev), vfio)
+        let vfio = VfioDevice::register(mdev.device())?;
+        driver.add_mdev(mdev.get_device(), vfio)
     }
 
     fn remove(mdev: &Mdev) {
         if let Ok(driver) = crate::driver() {
-            driver.remove_mdev(mdev.dev());
+            driver.remove_mdev(mdev.device());
         }
     }
 }

@@ -7,30 +7,30 @@ use kernel::prelude::*;
 
 use crate::ap_matrix::host::HostConfig;
 use crate::ap_matrix::pool::DefaultPool;
-use crate::sys::ap::ApQueue;
-use crate::sys::ap_driver::{ApQueueDriver, HolderSink};
-use crate::sys::device::Dev;
-use crate::sys::sysfs::{self, attribute_group, DeviceAttribute, Show};
+use crate::kernel_ext::ap::ApQueue;
+use crate::kernel_ext::ap_driver::{self, HolderReport};
+use crate::kernel_ext::device_attr::{attribute_group, DeviceAttribute, Show};
 
 /// The queue driver's callbacks.
 pub(crate) struct QueueDriver;
 
-impl ApQueueDriver for QueueDriver {
+#[vtable]
+impl ap_driver::Driver for QueueDriver {
     fn probe(queue: &ApQueue) -> Result {
         let driver = crate::driver()?;
-        sysfs::add_group(queue.dev(), &QUEUE_GROUP)?;
+        QUEUE_GROUP.add(queue)?;
         driver.probe_queue(queue.apqn());
         Ok(())
     }
 
     fn remove(queue: &ApQueue) {
-        sysfs::remove_group(queue.dev(), &QUEUE_GROUP);
+        QUEUE_GROUP.remove(queue);
         if let Ok(driver) = crate::driver() {
             driver.remove_queue(queue.apqn());
         }
     }
 
-    fn in_use(query: &DefaultPool, holders: Option<HolderSink<'_>>) -> Result {
+    fn in_use(query: &DefaultPool, holders: Option<HolderReport<'_>>) -> Result {
         crate::driver()?.in_use(query, holders)
     }
 
@@ -51,34 +51,20 @@ impl ApQueueDriver for QueueDriver {
 struct QueueStatusText;
 
 impl Show for QueueStatusText {
-    fn show(dev: &Dev, out: &mut [u8]) -> Result<usize> {
-        let apqn = crate::ap_matrix::id::Apqn::from_qid(queue_qid(dev)?);
-        let text = crate::driver()?.queue_state(apqn).text().as_bytes();
+    type Object = ApQueue;
+
+    fn show(queue: &ApQueue, out: &mut [u8]) -> Result<usize> {
+        let text = crate::driver()?.queue_state(queue.apqn()).text().as_bytes();
         let dest = out.get_mut(..text.len()).ok_or(EINVAL)?;
         dest.copy_from_slice(text);
         Ok(text.len())
     }
 }
 
-/// The queue number of a queue device, from the name the AP bus gives it
-/// (`%02x.%04x`, card and domain: part of the bus's ABI).
-fn queue_qid(dev: &Dev) -> Result<u16> {
-    let name = dev.name().as_bytes();
-    let hex = |s: &[u8]| -> Result<u16> {
-        s.iter().try_fold(0u16, |acc, &c| {
-            let digit = (c as char).to_digit(16).ok_or(EINVAL)?;
-            Ok(acc.checked_mul(16).ok_or(EINVAL)? | digit as u16)
-        })
-    };
-    match name {
-        [a, b, b'.', rest @ ..] if rest.len() == 4 => Ok((hex(&[*a, *b])? << 8) | hex(rest)?),
-        _ => Err(EINVAL),
-    }
-}
+static STATUS: DeviceAttribute<ApQueue> =
+    DeviceAttribute::read_only::<QueueStatusText>(c_str!("status"));
 
-static STATUS: DeviceAttribute = DeviceAttribute::read_only::<QueueStatusText>(c_str!("status"));
-
-attribute_group!(QUEUE_GROUP = [STATUS]);
+attribute_group!(QUEUE_GROUP: ApQueue = [STATUS]);
 
 /// The queue driver's name on the AP bus, as upstream.
 pub(crate) const NAME: &kernel::str::CStr = c_str!("vfio_ap");

@@ -8,10 +8,10 @@ use kernel::prelude::*;
 
 use crate::ap_matrix::id::Apqn;
 use crate::ap_matrix::reset::{ResetAction, ResetMachine, ResetOutcome, ResetWarning};
-use crate::sys::{ap, delay, log};
+use crate::kernel_ext::{ap, delay, dev_print};
 
 /// The rate limit of the "Waited ... for reset" notices.
-static WAITED: log::Ratelimit = log::Ratelimit::new();
+static WAITED: dev_print::Ratelimit = dev_print::Ratelimit::new();
 
 /// Resets `apqn` and waits until the reset is verified, fails, or the bound runs
 /// out.
@@ -23,7 +23,7 @@ pub(crate) fn reset_queue(apqn: Apqn) -> ResetOutcome {
             ResetAction::IssueZapq => machine.zapq_done(ap::zapq(apqn)),
             ResetAction::PollTapqAfter { ms, notice } => {
                 if let Some(n) = notice {
-                    log::notice_ratelimited(
+                    dev_print::notice_ratelimited(
                         &WAITED,
                         format_args!(
                             "Waited {}ms for reset of queue {:02x}.{:04x} ({}, {}, {})\n",

@@ -8,10 +8,12 @@
 //!
 //! # Locking (Documentation/vfio_ap_rs.rst)
 //!
-//! `ap_perms_mutex` (bus) → [`Driver::guests`] → [`Driver::state`]. Every path takes
+//! `ap_perms_mutex` (bus) → [`DriverState::guests`] → [`DriverState::mdevs`]. Every path takes
 //! a prefix of that order; resets run with the locks held, bounded per queue.
 
+use core::ops::{Deref, DerefMut};
 use kernel::prelude::*;
+use kernel::sync::lock::{mutex::MutexBackend, Guard};
 use kernel::sync::{new_mutex, Mutex};
 
 use crate::ap_matrix::apcb::Apcb;
@@ -23,19 +25,20 @@ use crate::ap_matrix::pool::DefaultPool;
 use crate::ap_matrix::queue_state::{queue_state, QueueState};
 use crate::ap_matrix::shadow::{self, Filtered, QueueRemoval, QueueSet, Shadow};
 use crate::ap_matrix::{matrix, reservation};
+use crate::bound_queues::BoundQueues;
 use crate::guest::GuestLink;
-use crate::queue_table::QueueTable;
+use crate::kernel_ext::ap_driver::HolderReport;
+use crate::kernel_ext::dev_print::dev_warn;
+use crate::kernel_ext::device_ext::{DevKey, Device, DeviceExt};
+use crate::kernel_ext::kvec_ext::KVecExt;
+use crate::kernel_ext::vfio::VfioDevice;
+use crate::kernel_ext::{ap, ap_perms};
 use crate::reset::reset_queue;
-use crate::sys::ap_driver::HolderSink;
-use crate::sys::device::{Dev, DevKey};
-use crate::sys::log::dev_warn;
-use crate::sys::mdev::MdevRef;
-use crate::sys::vec;
-use crate::sys::vfio::VfioDevice;
+use kernel::types::ARef;
 
 /// One mdev of the driver.
 pub(crate) struct MdevEntry {
-    mdev: MdevRef,
+    mdev: ARef<Device>,
     key: DevKey,
     matrix: Matrix,
     shadow: Shadow,
@@ -48,8 +51,8 @@ pub(crate) struct MdevEntry {
 }
 
 impl MdevEntry {
-    fn dev(&self) -> &Dev {
-        self.mdev.dev()
+    fn dev(&self) -> &Device {
+        &self.mdev
     }
 
     /// Gives the attached guest, if any, the current shadow.
@@ -61,24 +64,45 @@ impl MdevEntry {
 }
 
 /// Everything the mdevs lock protects.
-pub(crate) struct State {
+pub(crate) struct MdevsLocked {
     host: HostConfig,
     /// In creation order. Walks that report the first mdev found go newest first,
     /// as upstream's list does.
     mdevs: KVec<MdevEntry>,
-    queues: QueueTable,
+    queues: BoundQueues,
 }
 
-/// The driver: its two locks and the state.
+/// The driver's state: its two locks and what they protect.
 #[pin_data]
-pub(crate) struct Driver {
+pub(crate) struct DriverState {
     /// Serialises mdev list changes and every use of an attached guest (upstream's
     /// `guests_lock`).
     #[pin]
     guests: Mutex<()>,
     /// The matrices, shadows and queue table (upstream's `mdevs_lock`); innermost.
     #[pin]
-    state: Mutex<KBox<State>>,
+    mdevs: Mutex<KBox<MdevsLocked>>,
+}
+
+/// Both driver locks, taken in their documented order by [`DriverState::lock`];
+/// dropped in reverse order (fields drop in declaration order).
+pub(crate) struct Locked<'a> {
+    held: Guard<'a, KBox<MdevsLocked>, MutexBackend>,
+    _guests: Guard<'a, (), MutexBackend>,
+}
+
+impl Deref for Locked<'_> {
+    type Target = MdevsLocked;
+
+    fn deref(&self) -> &MdevsLocked {
+        &self.held
+    }
+}
+
+impl DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut MdevsLocked {
+        &mut self.held
+    }
 }
 
 /// Which text a matrix attribute shows.
@@ -94,35 +118,45 @@ pub(crate) enum MatrixView {
     ApConfig,
 }
 
-impl Driver {
+impl DriverState {
     /// A driver with no mdev and no queue, for the host configuration `host`.
     pub(crate) fn new(host: HostConfig) -> Result<impl PinInit<Self>> {
         let initial = KBox::new(
-            State {
+            MdevsLocked {
                 host,
                 mdevs: KVec::new(),
-                queues: QueueTable::new()?,
+                queues: BoundQueues::new()?,
             },
             GFP_KERNEL,
         )?;
         Ok(pin_init!(Self {
             guests <- new_mutex!((), "vfio_ap_rs::guests_lock"),
-            state <- new_mutex!(initial, "vfio_ap_rs::mdevs_lock"),
+            mdevs <- new_mutex!(initial, "vfio_ap_rs::mdevs_lock"),
         }))
+    }
+
+    /// Takes the driver's locks in their documented order: `guests`, then `mdevs`.
+    /// Every path that changes anything goes through here (the caller takes
+    /// `ap_perms_mutex` first when it needs it).
+    fn lock(&self) -> Locked<'_> {
+        let guests = self.guests.lock();
+        Locked {
+            held: self.mdevs.lock(),
+            _guests: guests,
+        }
     }
 
     // ---- mdevs ----
 
     /// A new mdev with its VFIO device: empty matrix and shadow, limits from the
     /// current configuration.
-    pub(crate) fn add_mdev(&self, mdev: MdevRef, vfio: VfioDevice) -> Result {
-        let _guests = self.guests.lock();
-        let mut st = self.state.lock();
+    pub(crate) fn add_mdev(&self, mdev: ARef<Device>, vfio: VfioDevice) -> Result {
+        let mut st = self.lock();
         // With room reserved first, the push cannot fail, so the VFIO device is never
         // dropped (unregistered) under the locks.
         st.mdevs.reserve(1, GFP_KERNEL)?;
         let limits = st.host.limits();
-        let key = mdev.dev().key();
+        let key = mdev.key();
         st.mdevs.push(
             MdevEntry {
                 mdev,
@@ -141,18 +175,16 @@ impl Driver {
     /// An mdev goes away: its VFIO device is unregistered (which waits for users
     /// to close it) without the driver's locks held, then its queues are reset and
     /// it is forgotten.
-    pub(crate) fn remove_mdev(&self, dev: &Dev) {
+    pub(crate) fn remove_mdev(&self, dev: &Device) {
         let vfio = {
-            let _guests = self.guests.lock();
-            let mut st = self.state.lock();
+            let mut st = self.lock();
             st.mdevs
                 .iter_mut()
                 .find(|m| m.key == dev.key())
                 .and_then(|m| m.vfio.take())
         };
         drop(vfio);
-        let _guests = self.guests.lock();
-        let mut st = self.state.lock();
+        let mut st = self.lock();
         let Some(index) = st.index_of(dev.key()) else {
             return;
         };
@@ -163,20 +195,20 @@ impl Driver {
         if let Some(set) = all {
             st.reset_queues(&set);
         }
-        vec::remove(&mut st.mdevs, index);
+        // `index` came from `index_of` under the same lock: it is in bounds.
+        let _ = st.mdevs.remove(index);
     }
 
     // ---- mdev attributes ----
 
     /// `assign_adapter`, `assign_domain`, `assign_control_domain`.
-    pub(crate) fn assign(&self, dev: &Dev, what: Resource, input: &[u8]) -> Result {
+    pub(crate) fn assign(&self, dev: &Device, what: Resource, input: &[u8]) -> Result {
         let id = crate::ap_matrix::id_parse::parse_ulong(input).map_err(to_error)?;
         // Only adapters and domains are checked against the default pool, so only
         // they need the bus's mask lock.
-        let perms = (what != Resource::ControlDomain).then(crate::sys::ap_perms::lock);
+        let perms = (what != Resource::ControlDomain).then(ap_perms::lock);
         let pool = perms.as_ref().map_or(DefaultPool::NONE, |p| p.pool());
-        let _guests = self.guests.lock();
-        let mut st = self.state.lock();
+        let mut st = self.lock();
         let index = st.index_of(dev.key()).ok_or(ENODEV)?;
         let outcome = st.assign(index, what, id, &pool)?;
         if let Outcome::Changed(_) = outcome {
@@ -190,10 +222,9 @@ impl Driver {
     }
 
     /// `unassign_adapter`, `unassign_domain`, `unassign_control_domain`.
-    pub(crate) fn unassign(&self, dev: &Dev, what: Resource, input: &[u8]) -> Result {
+    pub(crate) fn unassign(&self, dev: &Device, what: Resource, input: &[u8]) -> Result {
         let id = crate::ap_matrix::id_parse::parse_ulong(input).map_err(to_error)?;
-        let _guests = self.guests.lock();
-        let mut st = self.state.lock();
+        let mut st = self.lock();
         let index = st.index_of(dev.key()).ok_or(ENODEV)?;
         let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
         let Outcome::Changed(id) = entry.matrix.unassign(what, id).map_err(to_error)? else {
@@ -219,12 +250,11 @@ impl Driver {
     }
 
     /// `ap_config` write: all three masks at once, validated as a whole.
-    pub(crate) fn set_ap_config(&self, dev: &Dev, input: &[u8]) -> Result {
+    pub(crate) fn set_ap_config(&self, dev: &Device, input: &[u8]) -> Result {
         let new = crate::ap_matrix::ap_config::parse(input).map_err(to_error)?;
-        let perms = crate::sys::ap_perms::lock();
+        let perms = ap_perms::lock();
         let pool = perms.pool();
-        let _guests = self.guests.lock();
-        let mut st = self.state.lock();
+        let mut st = self.lock();
         let index = st.index_of(dev.key()).ok_or(ENODEV)?;
         let delta = st.replace(index, &new, &pool)?;
         let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
@@ -238,9 +268,9 @@ impl Driver {
     }
 
     /// `matrix`, `guest_matrix`, `control_domains`, `ap_config` read.
-    pub(crate) fn show(&self, dev: &Dev, view: MatrixView, out: &mut [u8]) -> Result<usize> {
+    pub(crate) fn show(&self, dev: &Device, view: MatrixView, out: &mut [u8]) -> Result<usize> {
         use crate::ap_matrix::format;
-        let st = self.state.lock();
+        let st = self.mdevs.lock();
         let entry = st.entry(dev.key()).ok_or(ENODEV)?;
         let emitted = match view {
             MatrixView::Assigned => {
@@ -267,8 +297,7 @@ impl Driver {
 
     /// A queue was probed: bind it, and let the owning mdev's shadow take it in.
     pub(crate) fn probe_queue(&self, apqn: Apqn) {
-        let _guests = self.guests.lock();
-        let mut st = self.state.lock();
+        let mut st = self.lock();
         st.queues.bind(apqn);
         if let Some(index) = st.owner_of(apqn) {
             let defer = st
@@ -283,8 +312,7 @@ impl Driver {
 
     /// A queue leaves the driver: unplug or reset as upstream does, then unbind.
     pub(crate) fn remove_queue(&self, apqn: Apqn) {
-        let _guests = self.guests.lock();
-        let mut st = self.state.lock();
+        let mut st = self.lock();
         let host = st.host;
         let owner = st.owner_of(apqn);
         let shadow = owner
@@ -305,8 +333,7 @@ impl Driver {
 
     /// The queue's `status` attribute.
     pub(crate) fn queue_state(&self, apqn: Apqn) -> QueueState {
-        let _guests = self.guests.lock();
-        let st = self.state.lock();
+        let st = self.lock();
         let holder = st
             .owner_of(apqn)
             .and_then(|i| st.mdevs.get(i))
@@ -319,10 +346,9 @@ impl Driver {
     pub(crate) fn in_use(
         &self,
         query: &DefaultPool,
-        mut holders: Option<HolderSink<'_>>,
+        mut holders: Option<HolderReport<'_>>,
     ) -> Result {
-        let _guests = self.guests.lock();
-        let st = self.state.lock();
+        let st = self.lock();
         let mut first: Option<DevKey> = None;
         reservation::in_use(
             query,
@@ -349,8 +375,7 @@ impl Driver {
 
     /// The host configuration changed: unplug what left, record what arrived.
     pub(crate) fn config_changed(&self, new: &HostConfig, old: &HostConfig) {
-        let _guests = self.guests.lock();
-        let mut st = self.state.lock();
+        let mut st = self.lock();
         let delta = new.delta_from(old);
         for entry in st.mdevs.iter_mut() {
             if entry.shadow.unplug_config(&entry.matrix, &delta) {
@@ -366,9 +391,7 @@ impl Driver {
                 adm: Mask::FULL,
             };
             let added = Matrix::from_masks(crate::ap_matrix::host::Limits::FULL, everything)
-                .map(|all| {
-                    shadow::pending_additions(&all, &delta, |q| Some(crate::sys::ap::tapq(q).1))
-                })
+                .map(|all| shadow::pending_additions(&all, &delta, |q| Some(ap::tapq(q).1)))
                 .unwrap_or(Apcb::EMPTY);
             for entry in st.mdevs.iter_mut() {
                 entry.pending = added.intersection(entry.matrix.masks());
@@ -379,11 +402,10 @@ impl Driver {
 
     /// The scan after a configuration change completed: plug in what arrived.
     pub(crate) fn scan_complete(&self) {
-        let _guests = self.guests.lock();
-        let mut st = self.state.lock();
+        let mut st = self.lock();
         for index in 0..st.mdevs.len() {
             let host = st.host;
-            let State { mdevs, queues, .. } = &mut **st;
+            let MdevsLocked { mdevs, queues, .. } = &mut *st;
             let Some(entry) = mdevs.get_mut(index) else {
                 continue;
             };
@@ -400,7 +422,7 @@ impl Driver {
     }
 }
 
-impl State {
+impl MdevsLocked {
     fn index_of(&self, key: DevKey) -> Option<usize> {
         self.mdevs.iter().position(|m| m.key == key)
     }

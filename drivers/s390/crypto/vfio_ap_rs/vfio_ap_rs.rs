@@ -5,8 +5,9 @@
 //!
 //! The decisions (masks, matrices, shadow APCB, reservations, queue reset) live in
 //! the host-tested `ap_matrix` core, compiled into this module unchanged; `state`
-//! strings them together under the driver's locks; `sys` owns every kernel
-//! interface. Documentation/vfio_ap_rs.rst describes the design and the locking.
+//! strings them together under the driver's locks; the kernel interfaces come from
+//! the abstraction layer in `rust/kernel/` (`kernel_ext`), the only place with
+//! `unsafe` code. Documentation/vfio_ap_rs.rst describes the design and the locking.
 
 use kernel::c_str;
 use kernel::prelude::*;
@@ -15,21 +16,41 @@ use kernel::prelude::*;
 #[path = "../ap_matrix/src/lib.rs"]
 mod ap_matrix;
 
+/// The kernel abstractions 6.12's `kernel` crate lacks, from the repository's
+/// `rust/kernel/` (one file per C interface, shared with `ap_masks`). Each crate lists
+/// the files it uses; moving to a kernel crate that has them is an import change.
+#[path = "../../../../rust/kernel"]
+#[allow(dead_code)] // Each crate uses a part of each file.
+mod kernel_ext {
+    pub(crate) mod ap;
+    pub(crate) mod ap_driver;
+    pub(crate) mod ap_perms;
+    pub(crate) mod bitmap;
+    pub(crate) mod delay;
+    pub(crate) mod dev_print;
+    pub(crate) mod device_attr;
+    pub(crate) mod device_ext;
+    pub(crate) mod global;
+    pub(crate) mod kvec_ext;
+    pub(crate) mod mdev;
+    pub(crate) mod s390_dbf;
+    pub(crate) mod static_bus;
+    pub(crate) mod vfio;
+}
+
+mod bound_queues;
 mod guest;
 mod matrix_dev;
 mod mdev_attrs;
 mod mdev_driver;
 mod queue_driver;
-mod queue_table;
 mod reset;
 mod state;
-mod sys;
 
-use state::Driver;
-use sys::ap_driver::ApDriverRegistration;
-use sys::dbf::DebugArea;
-use sys::global::Global;
-use sys::mdev::MdevRegistration;
+use kernel_ext::global::Global;
+use kernel_ext::s390_dbf::DebugArea;
+use kernel_ext::{ap_driver, mdev};
+use state::DriverState;
 
 module! {
     type: VfioApRs,
@@ -40,10 +61,10 @@ module! {
 }
 
 /// The driver state every callback reaches.
-static DRIVER: Global<Driver> = Global::new();
+static DRIVER: Global<DriverState> = Global::new();
 
 /// The driver state, while the module is loaded.
-fn driver() -> Result<&'static Driver> {
+fn driver() -> Result<&'static DriverState> {
     DRIVER.get().ok_or(ENODEV)
 }
 
@@ -58,9 +79,9 @@ impl Drop for PublishedDriver {
 }
 
 struct VfioApRs {
-    _mdevs: MdevRegistration<mdev_driver::PassthroughMdev>,
+    _mdevs: mdev::Registration<mdev_driver::PassthroughMdev>,
     _matrix: matrix_dev::MatrixDevice,
-    _queues: ApDriverRegistration<queue_driver::QueueDriver>,
+    _queues: ap_driver::Registration<queue_driver::QueueDriver>,
     _dbf: DebugArea,
     _driver: PublishedDriver,
 }
@@ -68,16 +89,16 @@ struct VfioApRs {
 impl kernel::Module for VfioApRs {
     fn init(module: &'static ThisModule) -> Result<Self> {
         // Nothing to pass through without AP instructions.
-        if !sys::ap::instructions_available() {
+        if !kernel_ext::ap::instructions_available() {
             return Err(ENODEV);
         }
-        let host = sys::ap::query_config()?;
-        DRIVER.publish(KBox::pin_init(Driver::new(host)?, GFP_KERNEL)?)?;
+        let host = kernel_ext::ap::query_config()?;
+        DRIVER.publish(KBox::pin_init(DriverState::new(host)?, GFP_KERNEL)?)?;
         let published = PublishedDriver;
         // The queue driver goes first: its name clashes with the C vfio_ap's, and the
         // AP bus refuses a second `vfio_ap` cleanly, before anything else is created.
         let queues =
-            ApDriverRegistration::register(queue_driver::NAME, module).inspect_err(|e| {
+            ap_driver::Registration::register(queue_driver::NAME, module).inspect_err(|e| {
                 if *e == EBUSY {
                     pr_err!(
                         "an AP driver named vfio_ap is registered already: unload vfio_ap first\n"
@@ -86,9 +107,9 @@ impl kernel::Module for VfioApRs {
             })?;
         // Upstream's debug area, with its record size and level (no record is written
         // before guests can be attached).
-        let dbf = DebugArea::register(c_str!("vfio_ap"), 10, sys::dbf::LEVEL_WARN)?;
+        let dbf = DebugArea::register(c_str!("vfio_ap"), 10, kernel_ext::s390_dbf::LEVEL_WARN)?;
         let matrix = matrix_dev::MatrixDevice::create(module)?;
-        let mdevs = MdevRegistration::register(
+        let mdevs = mdev::Registration::register(
             matrix.parent(),
             &mdev_driver::PASSTHROUGH,
             module,

@@ -33,16 +33,19 @@ impl Emitted {
     }
 }
 
+/// The longest line a [`Sink`] takes, in bytes.
+pub const MAX_LINE: usize = 208;
+
 /// A fixed stack buffer for one line.
 struct Line {
-    bytes: [u8; 208],
+    bytes: [u8; MAX_LINE],
     len: usize,
 }
 
 impl Line {
     fn new() -> Self {
         Self {
-            bytes: [0; 208],
+            bytes: [0; MAX_LINE],
             len: 0,
         }
     }
@@ -62,8 +65,20 @@ impl Write for Line {
     }
 }
 
-/// Appends whole lines to a buffer until one does not fit.
-struct Sink<'a> {
+/// Counts the bytes of a formatted text without keeping them.
+struct Count(usize);
+
+impl Write for Count {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0 = self.0.saturating_add(s.len());
+        Ok(())
+    }
+}
+
+/// Appends whole lines to a buffer until one does not fit: after that, lines are only
+/// counted in [`Emitted::needed`], so the text stops at the last whole line that fit
+/// and is never torn.
+pub struct Sink<'a> {
     buf: &'a mut [u8],
     written: usize,
     needed: usize,
@@ -71,7 +86,8 @@ struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    fn new(buf: &'a mut [u8]) -> Self {
+    /// A sink that writes from the start of `buf`.
+    pub fn new(buf: &'a mut [u8]) -> Self {
         Self {
             buf,
             written: 0,
@@ -80,26 +96,39 @@ impl<'a> Sink<'a> {
         }
     }
 
-    fn line(&mut self, args: fmt::Arguments<'_>) {
+    /// Appends the line `args` (which includes its newline) and returns whether it
+    /// was written. A line longer than [`MAX_LINE`] bytes counts as not fitting.
+    pub fn line(&mut self, args: fmt::Arguments<'_>) -> bool {
         let mut line = Line::new();
-        // The longest line is 201 bytes; a formatting error cannot happen.
-        let _ = line.write_fmt(args);
+        if line.write_fmt(args).is_err() {
+            // Too long for a line: counted at its full length, never written.
+            let mut count = Count(0);
+            let _ = count.write_fmt(args);
+            self.needed = self.needed.saturating_add(count.0);
+            self.full = true;
+            return false;
+        }
         let bytes = line.as_bytes();
         self.needed = self.needed.saturating_add(bytes.len());
         if self.full {
-            return;
+            return false;
         }
         let end = self.written.saturating_add(bytes.len());
         match self.buf.get_mut(self.written..end) {
             Some(dst) => {
                 dst.copy_from_slice(bytes);
                 self.written = end;
+                true
             }
-            None => self.full = true,
+            None => {
+                self.full = true;
+                false
+            }
         }
     }
 
-    fn done(self) -> Emitted {
+    /// What was written, and what the complete text needed.
+    pub fn done(self) -> Emitted {
         Emitted {
             written: self.written,
             needed: self.needed,
@@ -175,6 +204,21 @@ mod tests {
 
     fn apcb(apm: &[u8], aqm: &[u8], adm: &[u8]) -> Apcb {
         Apcb::from_ids(apm, aqm, adm)
+    }
+
+    #[test]
+    fn a_sink_stops_at_the_first_line_that_does_not_fit() {
+        let mut buf = [0u8; 10];
+        let mut sink = Sink::new(&mut buf);
+        assert!(sink.line(format_args!("abcd\n")));
+        assert!(!sink.line(format_args!("efghij\n")));
+        // A shorter line after it is not written either: the text is never torn.
+        assert!(!sink.line(format_args!("k\n")));
+        let long = [b'x'; MAX_LINE + 1];
+        assert!(!sink.line(format_args!("{}\n", core::str::from_utf8(&long).unwrap())));
+        let e = sink.done();
+        assert_eq!((e.written, e.needed), (5, 5 + 7 + 2 + MAX_LINE + 2));
+        assert_eq!(&buf[..5], b"abcd\n");
     }
 
     #[test]

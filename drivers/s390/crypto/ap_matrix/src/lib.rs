@@ -36,4 +36,4 @@ pub mod reservation;
 pub mod reset;
 pub mod shadow;
 pub mod sharing;
-pub mod status;
+pub mod status_word;

@@ -26,6 +26,7 @@
 
 use core::fmt;
 
+use super::format::Sink;
 use super::id::Apqn;
 use super::mask::Mask;
 pub use super::pool::BusMask;
@@ -209,30 +210,28 @@ impl Refusal {
     pub fn render(&self, buf: &mut [u8]) -> usize {
         // "more " + up to 20 digits + "\n".
         const MORE_ROOM: usize = 26;
-        let mut out = Cursor { buf, len: 0 };
-        let limit = out.buf.len().saturating_sub(MORE_ROOM);
-        if out
-            .line(
-                limit,
-                format_args!("write {} {}", self.mask.name(), self.requested),
-            )
-            .is_err()
-        {
+        let limit = buf.len().saturating_sub(MORE_ROOM);
+        let mut body = Sink::new(buf.get_mut(..limit).unwrap_or(&mut []));
+        if !body.line(format_args!(
+            "write {} {}\n",
+            self.mask.name(),
+            self.requested
+        )) {
             return 0;
         }
-        let mut left = self.dropped;
-        for (i, entry) in self.entries().iter().enumerate() {
-            if out.line(limit, format_args!("{entry}")).is_err() {
-                left += self.len - i;
-                break;
-            }
-        }
+        let shown = self
+            .entries()
+            .iter()
+            .take_while(|entry| body.line(format_args!("{entry}\n")))
+            .count();
+        let mut len = body.done().written;
+        let left = self.dropped + (self.len - shown);
         if left > 0 {
-            // Room was kept for this line.
-            let room = out.buf.len();
-            let _ = out.line(room, format_args!("more {left}"));
+            let mut tail = Sink::new(buf.get_mut(len..).unwrap_or(&mut []));
+            tail.line(format_args!("more {left}\n"));
+            len += tail.done().written;
         }
-        out.len
+        len
     }
 }
 
@@ -282,51 +281,6 @@ impl RefusalLog {
     /// The last refused write, if any.
     pub fn last(&self) -> Option<&Refusal> {
         self.slots.get(self.last?)
-    }
-}
-
-/// Writes whole lines into a byte buffer, refusing a line that would pass a limit.
-struct Cursor<'a> {
-    buf: &'a mut [u8],
-    len: usize,
-}
-
-impl Cursor<'_> {
-    /// Appends `args` and a newline if the result ends at or before `limit`;
-    /// otherwise appends nothing.
-    fn line(&mut self, limit: usize, args: fmt::Arguments<'_>) -> Result<(), fmt::Error> {
-        let start = self.len;
-        let mut w = LimitedWriter {
-            cursor: self,
-            limit,
-        };
-        let res = fmt::write(&mut w, args).and_then(|()| fmt::Write::write_str(&mut w, "\n"));
-        if res.is_err() {
-            self.len = start;
-        }
-        res
-    }
-}
-
-struct LimitedWriter<'a, 'b> {
-    cursor: &'a mut Cursor<'b>,
-    limit: usize,
-}
-
-impl fmt::Write for LimitedWriter<'_, '_> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let end = self.cursor.len + s.len();
-        if end > self.limit {
-            return Err(fmt::Error);
-        }
-        let dst = self
-            .cursor
-            .buf
-            .get_mut(self.cursor.len..end)
-            .ok_or(fmt::Error)?;
-        dst.copy_from_slice(s.as_bytes());
-        self.cursor.len = end;
-        Ok(())
     }
 }
 

@@ -34,7 +34,7 @@
 use super::errno::Errno;
 use super::id::Apqn;
 use super::shadow::reset_rc_passable;
-use super::status::*;
+use super::status_word::*;
 
 /// The TAPQ poll interval (`AP_RESET_INTERVAL`).
 pub const AP_RESET_INTERVAL_MS: u32 = 20;

@@ -13,7 +13,7 @@ use ap_matrix::pool::DefaultPool;
 use ap_matrix::reservation;
 use ap_matrix::reset::{ResetAction, ResetMachine, AP_RESET_INTERVAL_MS};
 use ap_matrix::shadow::{Shadow, ShadowDiff};
-use ap_matrix::status::QueueStatus;
+use ap_matrix::status_word::QueueStatus;
 use proptest::prelude::*;
 
 /// A mask over the IDs 0..12, so that random operations collide often.

@@ -13,6 +13,10 @@
 //! lives in one [`sim::ApSim`] value of fixed size (about 285 KiB; `ApSim::new()` is
 //! `const`, so it can be a `static`).
 //!
+//! It shares no code with `ap_matrix`, the drivers' core, on purpose: it decodes
+//! registers, masks and queue numbers itself, so a decoding bug in the drivers' core
+//! shows up as a disagreement with the simulator instead of being mirrored by it.
+//!
 //! # What is simulated
 //!
 //! * **QCI** ([`sim::ApSim::qci`]): the 128-byte `struct ap_config_info` with flags

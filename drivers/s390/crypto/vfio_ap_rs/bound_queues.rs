@@ -21,15 +21,15 @@ fn empty_rows() -> Result<KVec<Mask>> {
 /// One row of domains per adapter, so filtering a full 256 × 256 matrix costs one
 /// bit test per APQN. The rows (16 KiB in all) live on the heap: built as a value,
 /// the table would pass through a kernel stack.
-pub(crate) struct QueueTable {
+pub(crate) struct BoundQueues {
     bound: KVec<Mask>,
     blocked: KVec<Mask>,
 }
 
-impl QueueTable {
+impl BoundQueues {
     /// No queue bound.
     pub(crate) fn new() -> Result<Self> {
-        Ok(QueueTable {
+        Ok(BoundQueues {
             bound: empty_rows()?,
             blocked: empty_rows()?,
         })

@@ -1,28 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! An AP bus queue driver (`struct ap_driver`) whose callbacks are a Rust trait.
+//! An AP bus queue driver (`struct ap_driver`) whose callbacks are a Rust trait, in
+//! the shape of upstream's `kernel::driver` registrations: a `#[vtable]` trait whose
+//! optional callbacks stay unset in the C table when the driver does not implement
+//! them, and a [`Registration`] that unregisters on drop.
+//!
+//! C header: drivers/s390/crypto/ap_bus.h
 
 use core::marker::PhantomData;
 use core::mem::MaybeUninit;
 use kernel::bindings;
-use kernel::error::to_result;
+use kernel::error::{from_result, to_result, VTABLE_DEFAULT_ERROR};
 use kernel::ffi::{c_char, c_int, c_ulong, c_void};
 use kernel::prelude::*;
 use kernel::str::CStr;
 use kernel::types::Opaque;
 
 use super::ap::{host_config, ApQueue};
-use super::ap_perms::mask_of_longs;
+use super::bitmap::mask_from_longs;
 use crate::ap_matrix::host::HostConfig;
 use crate::ap_matrix::id::Apqn;
 use crate::ap_matrix::mask::MASK_WORDS;
 use crate::ap_matrix::pool::DefaultPool;
 
 /// Where a driver names the holders of queues in use: (holder's name, queue).
-pub(crate) type HolderSink<'a> = &'a mut dyn FnMut(&CStr, Apqn);
+pub(crate) type HolderReport<'a> = &'a mut dyn FnMut(&CStr, Apqn);
 
 /// The callbacks of a non-default AP queue driver.
-pub(crate) trait ApQueueDriver {
+#[vtable]
+pub(crate) trait Driver {
     /// A queue of a matching type was handed to the driver.
     fn probe(queue: &ApQueue) -> Result;
     /// A queue leaves the driver (unbind, apmask/aqmask change, device removal).
@@ -31,11 +37,17 @@ pub(crate) trait ApQueueDriver {
     /// `ap_perms_mutex` and turns any error into `EBUSY`. A bus that reports refusals
     /// passes `holders`, to hear the name of every holder of a queue in use, with
     /// the queue.
-    fn in_use(query: &DefaultPool, holders: Option<HolderSink<'_>>) -> Result;
+    fn in_use(_query: &DefaultPool, _holders: Option<HolderReport<'_>>) -> Result {
+        kernel::build_error(VTABLE_DEFAULT_ERROR)
+    }
     /// The host configuration changed from `old` to `new`; the bus is about to scan.
-    fn on_config_changed(new: &HostConfig, old: &HostConfig);
+    fn on_config_changed(_new: &HostConfig, _old: &HostConfig) {
+        kernel::build_error(VTABLE_DEFAULT_ERROR)
+    }
     /// The scan after a configuration change is complete.
-    fn on_scan_complete(new: &HostConfig, old: &HostConfig);
+    fn on_scan_complete(_new: &HostConfig, _old: &HostConfig) {
+        kernel::build_error(VTABLE_DEFAULT_ERROR)
+    }
 }
 
 /// Queue device types the driver takes: CEX4 and later (`AP_DEVICE_TYPE_CEX4..8`).
@@ -68,13 +80,10 @@ static CEX4_AND_LATER: QueueIds = QueueIds(Opaque::new([
 /// # Safety
 ///
 /// Called by the AP bus only, with a live queue device of a matching type.
-unsafe extern "C" fn probe<T: ApQueueDriver>(apdev: *mut bindings::ap_device) -> c_int {
+unsafe extern "C" fn probe<T: Driver>(apdev: *mut bindings::ap_device) -> c_int {
     // SAFETY: the driver matches queue types only, so `apdev` is a live queue.
     let queue = unsafe { ApQueue::from_ap_device(apdev) };
-    match T::probe(queue) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| T::probe(queue).map(|()| 0))
 }
 
 /// The bus's `remove` callback.
@@ -82,7 +91,7 @@ unsafe extern "C" fn probe<T: ApQueueDriver>(apdev: *mut bindings::ap_device) ->
 /// # Safety
 ///
 /// Called by the AP bus only, with a live queue device bound to this driver.
-unsafe extern "C" fn remove<T: ApQueueDriver>(apdev: *mut bindings::ap_device) {
+unsafe extern "C" fn remove<T: Driver>(apdev: *mut bindings::ap_device) {
     // SAFETY: as in `probe`; the queue is live during its remove callback.
     T::remove(unsafe { ApQueue::from_ap_device(apdev) });
 }
@@ -101,8 +110,8 @@ unsafe fn in_use_query(apm: *mut c_ulong, aqm: *mut c_ulong) -> DefaultPool {
         )
     };
     DefaultPool {
-        apm: mask_of_longs(apm),
-        aqm: mask_of_longs(aqm),
+        apm: mask_from_longs(apm),
+        aqm: mask_from_longs(aqm),
     }
 }
 
@@ -111,13 +120,10 @@ unsafe fn in_use_query(apm: *mut c_ulong, aqm: *mut c_ulong) -> DefaultPool {
 /// # Safety
 ///
 /// Called by the AP bus only, with two readable 256-bit bitmaps.
-unsafe extern "C" fn in_use<T: ApQueueDriver>(apm: *mut c_ulong, aqm: *mut c_ulong) -> c_int {
+unsafe extern "C" fn in_use<T: Driver>(apm: *mut c_ulong, aqm: *mut c_ulong) -> c_int {
     // SAFETY: the bus passes two 256-bit bitmaps, readable for the call.
     let query = unsafe { in_use_query(apm, aqm) };
-    match T::in_use(&query, None) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| T::in_use(&query, None).map(|()| 0))
 }
 
 /// The C side of an `in_use_holders` call's holder callback.
@@ -129,7 +135,7 @@ type HolderFn = unsafe extern "C" fn(*mut c_void, *const c_char, c_int, c_int);
 ///
 /// Called by the AP bus only, with two readable 256-bit bitmaps and a `holder`
 /// callback that may be called with `ctx` and a NUL-terminated name for the call.
-unsafe extern "C" fn in_use_holders<T: ApQueueDriver>(
+unsafe extern "C" fn in_use_holders<T: Driver>(
     apm: *mut c_ulong,
     aqm: *mut c_ulong,
     holder: Option<HolderFn>,
@@ -151,10 +157,7 @@ unsafe extern "C" fn in_use_holders<T: ApQueueDriver>(
             };
         }
     };
-    match T::in_use(&query, Some(&mut report)) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    from_result(|| T::in_use(&query, Some(&mut report)).map(|()| 0))
 }
 
 /// Reads the two QCI blocks of a configuration callback.
@@ -176,7 +179,7 @@ unsafe fn configs(
 /// # Safety
 ///
 /// Called by the AP bus only, with live QCI blocks or null.
-unsafe extern "C" fn on_config_changed<T: ApQueueDriver>(
+unsafe extern "C" fn on_config_changed<T: Driver>(
     new: *mut bindings::ap_config_info,
     old: *mut bindings::ap_config_info,
 ) {
@@ -191,7 +194,7 @@ unsafe extern "C" fn on_config_changed<T: ApQueueDriver>(
 /// # Safety
 ///
 /// Called by the AP bus only, with live QCI blocks or null.
-unsafe extern "C" fn on_scan_complete<T: ApQueueDriver>(
+unsafe extern "C" fn on_scan_complete<T: Driver>(
     new: *mut bindings::ap_config_info,
     old: *mut bindings::ap_config_info,
 ) {
@@ -206,17 +209,17 @@ unsafe extern "C" fn on_scan_complete<T: ApQueueDriver>(
 /// # Invariants
 ///
 /// `drv` is registered with the AP bus for the lifetime of this object.
-pub(crate) struct ApDriverRegistration<T: ApQueueDriver> {
+pub(crate) struct Registration<T: Driver> {
     drv: KBox<Opaque<bindings::ap_driver>>,
     _callbacks: PhantomData<T>,
 }
 
 // SAFETY: the registration is only handed to the thread-safe AP bus.
-unsafe impl<T: ApQueueDriver> Send for ApDriverRegistration<T> {}
+unsafe impl<T: Driver> Send for Registration<T> {}
 // SAFETY: see `Send`.
-unsafe impl<T: ApQueueDriver> Sync for ApDriverRegistration<T> {}
+unsafe impl<T: Driver> Sync for Registration<T> {}
 
-impl<T: ApQueueDriver> ApDriverRegistration<T> {
+impl<T: Driver> Registration<T> {
     /// Registers the driver `name` (no default-driver flag) for CEX4 and later queues;
     /// the bus probes the queues outside the default pool at once.
     pub(crate) fn register(name: &'static CStr, module: &'static ThisModule) -> Result<Self> {
@@ -226,10 +229,16 @@ impl<T: ApQueueDriver> ApDriverRegistration<T> {
         raw.flags = 0;
         raw.probe = Some(probe::<T>);
         raw.remove = Some(remove::<T>);
-        raw.in_use = Some(in_use::<T>);
-        raw.in_use_holders = Some(in_use_holders::<T>);
-        raw.on_config_changed = Some(on_config_changed::<T>);
-        raw.on_scan_complete = Some(on_scan_complete::<T>);
+        if T::HAS_IN_USE {
+            raw.in_use = Some(in_use::<T>);
+            raw.in_use_holders = Some(in_use_holders::<T>);
+        }
+        if T::HAS_ON_CONFIG_CHANGED {
+            raw.on_config_changed = Some(on_config_changed::<T>);
+        }
+        if T::HAS_ON_SCAN_COMPLETE {
+            raw.on_scan_complete = Some(on_scan_complete::<T>);
+        }
         let drv = KBox::new(Opaque::new(raw), GFP_KERNEL)?;
         // SAFETY: `drv` is boxed (a stable address) and lives until `drop`
         // unregisters it; `name` is static.
@@ -243,7 +252,7 @@ impl<T: ApQueueDriver> ApDriverRegistration<T> {
     }
 }
 
-impl<T: ApQueueDriver> Drop for ApDriverRegistration<T> {
+impl<T: Driver> Drop for Registration<T> {
     fn drop(&mut self) {
         // SAFETY: registered in `register`.
         unsafe { bindings::ap_driver_unregister(self.drv.get()) };

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! A module-global pointer to the driver's shared state.
+//! A module-global pointer to a driver's shared state.
 //!
 //! The AP bus's `in_use` and configuration callbacks carry no device, so they can only
 //! find the driver's state through a global. The module owns the state; the pointer

@@ -2,15 +2,17 @@
 
 //! The bus's default pool (`ap_perms`), `ap_perms_mutex`, state kept under that
 //! mutex, and masks behind a caller's mutex (`ap_parse_mask_str`).
+//!
+//! C header: drivers/s390/crypto/ap_bus.h (`ap_perms`, `ap_perms_mutex`).
 
 use core::cell::UnsafeCell;
 use core::ops::{Deref, DerefMut};
 
 use kernel::bindings;
 
-use super::bitmap::CBitmap;
+use super::bitmap::{longs_from_mask, mask_from_longs, CBitmap};
 use crate::ap_matrix::errno::Errno;
-use crate::ap_matrix::mask::{Mask, MASK_WORDS};
+use crate::ap_matrix::mask::Mask;
 use crate::ap_matrix::mask_parse::{Interrupted, MaskLock};
 use crate::ap_matrix::pool::{BusMask, DefaultPool};
 
@@ -21,7 +23,8 @@ use crate::ap_matrix::pool::{BusMask, DefaultPool};
 /// The current thread holds `ap_perms_mutex` while the value lives.
 pub(crate) struct PermsGuard(());
 
-/// Takes `ap_perms_mutex`, as the bus's rebinding does.
+/// Takes `ap_perms_mutex` not interruptibly, as the bus's rebinding and vfio_ap's
+/// attribute stores do.
 pub(crate) fn lock() -> PermsGuard {
     // SAFETY: `ap_perms_mutex` is a static, initialised mutex exported by the bus.
     unsafe { bindings::mutex_lock(&raw mut bindings::ap_perms_mutex) };
@@ -38,11 +41,6 @@ pub(crate) fn lock_interruptible() -> Result<PermsGuard, Errno> {
     }
 }
 
-fn mask_of(longs: &[kernel::ffi::c_ulong; MASK_WORDS]) -> Mask {
-    // `unsigned long` is 64 bits wide on s390.
-    Mask::from_words(longs.map(|word| word as u64))
-}
-
 impl PermsGuard {
     /// The default pool.
     pub(crate) fn pool(&self) -> DefaultPool {
@@ -53,14 +51,14 @@ impl PermsGuard {
             ((*perms).apm, (*perms).aqm)
         };
         DefaultPool {
-            apm: mask_of(&apm),
-            aqm: mask_of(&aqm),
+            apm: mask_from_longs(&apm),
+            aqm: mask_from_longs(&aqm),
         }
     }
 
     /// Commits `mask` as the pool's mask `which`.
     pub(crate) fn set(&mut self, which: BusMask, mask: &Mask) {
-        let longs = mask.words().map(|word| word as kernel::ffi::c_ulong);
+        let longs = longs_from_mask(mask);
         // SAFETY: we hold `ap_perms_mutex` (type invariant), under which alone
         // `ap_perms` is read and written.
         unsafe {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 //! Sleeping.
+//!
+//! C header: include/linux/delay.h
 
 use kernel::bindings;
 

@@ -2,6 +2,8 @@
 
 //! Device-prefixed kernel messages (`dev_warn` and friends) from Rust format
 //! arguments: the line reads `<driver> <device>: <text>`, as the C macros print it.
+//!
+//! C header: include/linux/dev_printk.h, include/linux/ratelimit.h
 
 use core::ffi::c_void;
 use core::fmt;
@@ -9,15 +11,15 @@ use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::bindings;
 use kernel::c_str;
 
-use super::device::Dev;
+use super::device_ext::{Device, DeviceExt};
 
 /// Logs `args` at warning level with `dev`'s prefix.
-pub(crate) fn warn_args(dev: &Dev, args: fmt::Arguments<'_>) {
+pub(crate) fn warn_args(dev: &Device, args: fmt::Arguments<'_>) {
     // SAFETY: the device is live; `%pA` formats the `fmt::Arguments` passed by
     // pointer, which outlives the call.
     unsafe {
         bindings::_dev_warn(
-            dev.as_raw(),
+            dev.raw(),
             c_str!("%pA").as_char_ptr(),
             (&raw const args).cast::<c_void>(),
         )
@@ -27,7 +29,7 @@ pub(crate) fn warn_args(dev: &Dev, args: fmt::Arguments<'_>) {
 /// `dev_warn` with Rust format syntax.
 macro_rules! dev_warn {
     ($dev:expr, $($arg:tt)+) => {
-        $crate::sys::log::warn_args($dev, format_args!($($arg)+))
+        $crate::kernel_ext::dev_print::warn_args($dev, format_args!($($arg)+))
     };
 }
 pub(crate) use dev_warn;

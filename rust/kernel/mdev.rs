@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 //! The mdev core: a parent device with one type, and the driver of its mdevs.
+//!
+//! C header: include/linux/mdev.h
 
 use core::marker::PhantomData;
 use kernel::bindings;
-use kernel::error::to_result;
+use kernel::error::{from_result, to_result};
 use kernel::ffi::c_int;
 use kernel::prelude::*;
 use kernel::str::CStr;
-use kernel::types::Opaque;
+use kernel::types::{ARef, Opaque};
 
-use super::device::{BusDevice, Dev};
-use super::sysfs::GroupList;
+use super::device_attr::{AttrDevice, GroupList};
+use super::device_ext::{Device, DeviceExt};
+use super::static_bus::BusDevice;
 
 /// A mediated device (`struct mdev_device`).
 #[repr(transparent)]
@@ -28,40 +31,33 @@ impl Mdev {
         unsafe { &*ptr.cast::<Mdev>() }
     }
 
-    /// The mdev's device (named by its UUID).
-    pub(crate) fn dev(&self) -> &Dev {
-        // SAFETY: the device is embedded in the live mdev.
-        unsafe { Dev::from_raw(&raw mut (*self.0.get()).dev) }
+    /// A counted reference to the mdev's device, for a driver's list of mdevs.
+    pub(crate) fn get_device(&self) -> ARef<Device> {
+        self.device().into()
     }
 }
 
-/// An mdev kept in the driver's list of mdevs.
-///
-/// # Invariants
-///
-/// Created in [`MdevDriver::probe`] and dropped before [`MdevDriver::remove`] of the
-/// same mdev returns (the driver removes it from its list there), so the device is
-/// live for the whole life of this object.
-pub(crate) struct MdevRef(*mut bindings::device);
-
-// SAFETY: the device is live (type invariant) and only used through thread-safe calls.
-unsafe impl Send for MdevRef {}
-
-impl MdevRef {
-    /// A reference to `mdev`, for the driver's list.
-    pub(crate) fn new(mdev: &Mdev) -> Self {
-        Self(mdev.dev().as_raw())
+impl AttrDevice for Mdev {
+    unsafe fn from_device<'a>(dev: *mut bindings::device) -> &'a Self {
+        // SAFETY: `dev` is the `dev` member of a live mdev that outlives `'a`
+        // (caller's guarantee); the mdev starts `offset_of!(dev)` bytes before it.
+        unsafe {
+            &*dev
+                .cast::<u8>()
+                .sub(core::mem::offset_of!(bindings::mdev_device, dev))
+                .cast::<Mdev>()
+        }
     }
 
-    /// The mdev's device.
-    pub(crate) fn dev(&self) -> &Dev {
-        // SAFETY: live per the type invariants.
-        unsafe { Dev::from_raw(self.0) }
+    /// The mdev's device (named by its UUID).
+    fn device(&self) -> &Device {
+        // SAFETY: the device is embedded in the live mdev.
+        unsafe { Device::as_ref(&raw mut (*self.0.get()).dev) }
     }
 }
 
 /// The callbacks of an mdev driver.
-pub(crate) trait MdevDriver {
+pub(crate) trait Driver {
     /// An mdev was created (`create` written): set up its state.
     fn probe(mdev: &Mdev) -> Result;
     /// The mdev goes away (`remove` written, or the parent unregisters).
@@ -81,7 +77,7 @@ pub(crate) struct MdevTypeInfo {
     /// `available_instances` before any mdev exists.
     pub(crate) max_instances: u32,
     /// The attribute groups every mdev gets while bound to the driver.
-    pub(crate) groups: &'static GroupList,
+    pub(crate) groups: &'static GroupList<Mdev>,
 }
 
 /// The mdev driver's `probe` callback.
@@ -89,12 +85,10 @@ pub(crate) struct MdevTypeInfo {
 /// # Safety
 ///
 /// Called by the mdev core only, with a live mdev.
-unsafe extern "C" fn probe<T: MdevDriver>(mdev: *mut bindings::mdev_device) -> c_int {
+unsafe extern "C" fn probe<T: Driver>(mdev: *mut bindings::mdev_device) -> c_int {
     // SAFETY: the mdev core probes a live mdev.
-    match T::probe(unsafe { Mdev::from_raw(mdev) }) {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
+    let mdev = unsafe { Mdev::from_raw(mdev) };
+    from_result(|| T::probe(mdev).map(|()| 0))
 }
 
 /// The mdev driver's `remove` callback.
@@ -102,15 +96,16 @@ unsafe extern "C" fn probe<T: MdevDriver>(mdev: *mut bindings::mdev_device) -> c
 /// # Safety
 ///
 /// Called by the mdev core only, with a live mdev bound to the driver.
-unsafe extern "C" fn remove<T: MdevDriver>(mdev: *mut bindings::mdev_device) {
+unsafe extern "C" fn remove<T: Driver>(mdev: *mut bindings::mdev_device) {
     // SAFETY: the mdev is live during its remove callback.
     T::remove(unsafe { Mdev::from_raw(mdev) });
 }
 
 /// The C objects of a registration. The mdev core keeps using them until the last
 /// mdev device is released, which can be after unregistration, so they live in the
-/// parent device's allocation (see [`super::device::BusDevice`]), whose reference
+/// parent device's allocation (see [`BusDevice`]), whose reference
 /// count the core's types hold.
+#[derive(Zeroable)]
 pub(crate) struct MdevObjects {
     driver: Opaque<bindings::mdev_driver>,
     parent: Opaque<bindings::mdev_parent>,
@@ -126,18 +121,18 @@ pub(crate) struct MdevObjects {
 /// `objects` lives in the allocation of `parent`, on which this object holds a
 /// reference; its driver is registered with the mdev bus and its parent with
 /// `parent` for the lifetime of this object.
-pub(crate) struct MdevRegistration<T: MdevDriver> {
+pub(crate) struct Registration<T: Driver> {
     objects: *mut MdevObjects,
     parent: *mut bindings::device,
     _callbacks: PhantomData<T>,
 }
 
 // SAFETY: the registration is only handed to the thread-safe mdev core.
-unsafe impl<T: MdevDriver> Send for MdevRegistration<T> {}
+unsafe impl<T: Driver> Send for Registration<T> {}
 // SAFETY: see `Send`.
-unsafe impl<T: MdevDriver> Sync for MdevRegistration<T> {}
+unsafe impl<T: Driver> Sync for Registration<T> {}
 
-impl<T: MdevDriver> MdevRegistration<T> {
+impl<T: Driver> Registration<T> {
     /// Registers the driver, then the parent `parent` with the type `info`.
     ///
     /// `parent` must stay registered until this object is dropped.
@@ -148,7 +143,7 @@ impl<T: MdevDriver> MdevRegistration<T> {
         module_name: &'static CStr,
     ) -> Result<Self> {
         let objects = parent.extra();
-        let parent_dev = parent.dev().as_raw();
+        let parent_dev = parent.dev().raw();
         // SAFETY: `objects` is live while `parent` is; the reference taken here keeps
         // it alive until `drop` (or the error paths below) puts it.
         unsafe { bindings::get_device(parent_dev) };
@@ -203,7 +198,7 @@ impl<T: MdevDriver> MdevRegistration<T> {
     }
 }
 
-impl<T: MdevDriver> Drop for MdevRegistration<T> {
+impl<T: Driver> Drop for Registration<T> {
     fn drop(&mut self) {
         // SAFETY: both were registered in `register`; the parent goes first, which
         // removes every mdev. The objects stay allocated until the parent device's

@@ -4,6 +4,8 @@
 //! mdev's `vfio-dev/` and `iommu_group`).
 //!
 //! Opening it is refused with `EOPNOTSUPP` until attaching guests is implemented.
+//!
+//! C header: include/linux/vfio.h
 
 use core::mem::MaybeUninit;
 use kernel::bindings;
@@ -11,7 +13,7 @@ use kernel::error::{from_err_ptr, to_result};
 use kernel::prelude::*;
 use kernel::types::Opaque;
 
-use super::device::Dev;
+use super::device_ext::{Device, DeviceExt};
 
 /// # Safety
 ///
@@ -47,12 +49,12 @@ unsafe impl Send for VfioDevice {}
 
 impl VfioDevice {
     /// Allocates a VFIO device for `parent` and registers it on the emulated IOMMU.
-    pub(crate) fn register(parent: &Dev) -> Result<Self> {
+    pub(crate) fn register(parent: &Device) -> Result<Self> {
         // SAFETY: `parent` is a live device; the ops table is static.
         let vdev = from_err_ptr(unsafe {
             bindings::_vfio_alloc_device(
                 core::mem::size_of::<bindings::vfio_device>(),
-                parent.as_raw(),
+                parent.raw(),
                 OPS.0.get().cast_const(),
             )
         })?;

@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! The AP bus's drivers as the mask code walks them (`ap_masks_for_each_driver` of
-//! `ap_masks.h`): name, module pin, `in_use`.
+//! The AP bus as its mask code sees it: the walks over its drivers and queue devices,
+//! a queue's reprobe, the mask uevent and the bus's debug area.
+//!
+//! C header: drivers/s390/crypto/ap_masks.h (the bus's static objects, reached
+//! through the functions `ap_bus.c` offers the Rust mask code).
 
 use core::ops::ControlFlow;
 
 use kernel::bindings;
-use kernel::ffi::{c_char, c_int, c_ulong, c_void};
+use kernel::ffi::{c_char, c_int, c_void};
 use kernel::str::CStr;
 
+use super::bitmap::longs_from_mask;
+use crate::ap_matrix::format::Sink;
 use crate::ap_matrix::id::Apqn;
-use crate::ap_matrix::pool::DefaultPool;
+use crate::ap_matrix::mask::Mask;
+use crate::ap_matrix::pool::{BusMask, DefaultPool};
+use crate::ap_matrix::rebind::BoundDriver;
+
+// ---- drivers ----
 
 /// An AP driver, during a walk over the bus's drivers.
 ///
@@ -38,13 +47,13 @@ impl Drop for ModulePin {
 }
 
 /// Why the holder callback's context is a `&mut dyn FnMut`: C gets one thin pointer.
-type HolderSink<'b> = &'b mut dyn FnMut(&[u8], Apqn);
+type HolderVisit<'b> = &'b mut dyn FnMut(&[u8], Apqn);
 
 /// The `holder` callback given to a driver's `in_use_holders`.
 ///
 /// # Safety
 ///
-/// `ctx` is the `HolderSink` pointer `ApDriverRef::in_use` passed, still live; `name`
+/// `ctx` is the `HolderVisit` pointer `ApDriverRef::in_use` passed, still live; `name`
 /// is null or a NUL-terminated string valid for the call.
 unsafe extern "C" fn report_holder(
     ctx: *mut c_void,
@@ -52,8 +61,8 @@ unsafe extern "C" fn report_holder(
     card: c_int,
     queue: c_int,
 ) {
-    // SAFETY: `ctx` points to the live `HolderSink` of the call (caller's guarantee).
-    let sink = unsafe { &mut *ctx.cast::<HolderSink<'_>>() };
+    // SAFETY: `ctx` points to the live `HolderVisit` of the call (caller's guarantee).
+    let sink = unsafe { &mut *ctx.cast::<HolderVisit<'_>>() };
     let name = if name.is_null() {
         &[][..]
     } else {
@@ -99,11 +108,11 @@ impl ApDriverRef<'_> {
         &self,
         _pin: &ModulePin,
         query: &DefaultPool,
-        mut holder: HolderSink<'_>,
+        mut holder: HolderVisit<'_>,
     ) -> Option<c_int> {
         // The driver gets copies: it may not change the bus's masks.
-        let mut apm = query.apm.words().map(|w| w as c_ulong);
-        let mut aqm = query.aqm.words().map(|w| w as c_ulong);
+        let mut apm = longs_from_mask(&query.apm);
+        let mut aqm = longs_from_mask(&query.aqm);
         if let Some(in_use_holders) = self.drv.in_use_holders {
             let ctx = (&raw mut holder).cast::<c_void>();
             // SAFETY: the module is pinned, so the callback's code stays; both bitmaps
@@ -150,4 +159,107 @@ pub(crate) fn for_each_driver(mut visit: impl FnMut(&ApDriverRef<'_>) -> Control
     unsafe {
         bindings::ap_masks_for_each_driver((&raw mut visit).cast::<c_void>(), Some(visit_driver))
     };
+}
+
+// ---- queue devices ----
+
+/// An AP queue device, during a walk over the bus's devices.
+///
+/// # Invariants
+///
+/// `dev` is a live AP queue device for the lifetime of the value (the walk holds a
+/// reference), and `qid` its queue id.
+pub(crate) struct QueueDevice {
+    dev: *mut bindings::device,
+    qid: u16,
+}
+
+impl QueueDevice {
+    /// The queue's APQN.
+    pub(crate) fn apqn(&self) -> Apqn {
+        Apqn::from_qid(self.qid)
+    }
+
+    /// The kind of driver the queue is bound to, if any. Read without the device lock,
+    /// as upstream does: a binding that changes meanwhile is revised by its own path.
+    pub(crate) fn bound_driver(&self) -> Option<BoundDriver> {
+        // SAFETY: `dev` is live (type invariant); the field is read once.
+        let drv = unsafe { (&raw const (*self.dev).driver).read_volatile() };
+        if drv.is_null() {
+            return None;
+        }
+        // SAFETY: a bound AP queue's driver is the `driver` member of a live `struct
+        // ap_driver` (it stays registered while bound).
+        let flags = unsafe {
+            (*drv
+                .cast::<u8>()
+                .sub(core::mem::offset_of!(bindings::ap_driver, driver))
+                .cast::<bindings::ap_driver>())
+            .flags
+        };
+        Some(if flags & bindings::AP_DRIVER_FLAG_DEFAULT != 0 {
+            BoundDriver::Default
+        } else {
+            BoundDriver::NonDefault
+        })
+    }
+
+    /// Detaches the queue from its driver, if any, and lets the bus probe it again.
+    pub(crate) fn reprobe(&self) -> Result<(), c_int> {
+        // SAFETY: `dev` is live (type invariant) and no lock of ours is held.
+        match unsafe { bindings::device_reprobe(self.dev) } {
+            0 => Ok(()),
+            rc => Err(rc),
+        }
+    }
+}
+
+/// The walk's callback for `ap_masks_for_each_device`.
+///
+/// # Safety
+///
+/// `data` is the `&mut dyn FnMut` of `for_each_queue`, live; `dev` a device of the AP
+/// bus, live for the call.
+unsafe extern "C" fn visit_device(dev: *mut bindings::device, data: *mut c_void) -> c_int {
+    // SAFETY: the closure of `for_each_queue`, live for the walk (caller's guarantee).
+    let visit = unsafe { &mut *data.cast::<&mut dyn FnMut(&QueueDevice)>() };
+    // SAFETY: `dev` is a live device of the AP bus (caller's guarantee).
+    let qid = unsafe { bindings::ap_masks_queue_id(dev) };
+    if let Ok(qid) = u16::try_from(qid) {
+        // The invariant holds: `dev` is a live queue device with this qid.
+        visit(&QueueDevice { dev, qid });
+    }
+    0
+}
+
+/// Calls `visit` for every AP queue device.
+pub(crate) fn for_each_queue(mut visit: impl FnMut(&QueueDevice)) {
+    let mut visit: &mut dyn FnMut(&QueueDevice) = &mut visit;
+    // SAFETY: `visit_device` gets `data` = `&mut visit`, live for the walk.
+    unsafe {
+        bindings::ap_masks_for_each_device((&raw mut visit).cast::<c_void>(), Some(visit_device))
+    };
+}
+
+/// Notes a failed reprobe of `apqn` in the bus's debug area.
+pub(crate) fn log_reprobe_failed(apqn: Apqn) {
+    // SAFETY: a plain call; the bus's debug area exists once the bus is up.
+    unsafe { bindings::ap_masks_log_reprobe_failed(apqn.apid.0.into(), apqn.apqi.0.into()) };
+}
+
+// ---- the mask uevent ----
+
+/// Announces the new value of mask `which` with a KOBJ_CHANGE uevent on the AP root
+/// device: the one variable `APMASK=0x<64 hex>` or `AQMASK=...`, ending in a newline
+/// as upstream's does (MSK-20).
+pub(crate) fn send_mask_uevent(which: BusMask, mask: &Mask) {
+    let mut text = [0u8; 100];
+    // The last byte stays zero: the NUL.
+    let mut sink = Sink::new(text.get_mut(..99).unwrap_or(&mut []));
+    if !sink.line(format_args!("{}={}\n", which.uevent_name(), mask)) {
+        return;
+    }
+    // SAFETY: `text` is NUL-terminated (zeroed, and the sink never writes its last
+    // byte) and lives for the call, which only reads it.
+    unsafe { bindings::ap_masks_send_uevent(text.as_mut_ptr().cast::<c_char>()) };
 }

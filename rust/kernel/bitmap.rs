@@ -2,10 +2,23 @@
 
 //! C bitmaps (`unsigned long *`) in the AP `_inv` bit order, as the bus and zcrypt
 //! keep their masks: ID 0 is the most significant bit of the first long.
+//!
+//! C header: include/linux/bitmap.h, arch/s390/include/asm/bitops.h (`*_bit_inv`).
 
 use kernel::ffi::c_ulong;
 
 use crate::ap_matrix::mask::{Mask, MASK_WORDS};
+
+/// The IDs of a 256-bit kernel bitmap held by value.
+pub(crate) fn mask_from_longs(longs: &[c_ulong; MASK_WORDS]) -> Mask {
+    // `unsigned long` is 64 bits wide on s390.
+    Mask::from_words(longs.map(|word| word as u64))
+}
+
+/// `mask` as a 256-bit kernel bitmap held by value.
+pub(crate) fn longs_from_mask(mask: &Mask) -> [c_ulong; MASK_WORDS] {
+    mask.words().map(|word| word as c_ulong)
+}
 
 /// A caller's bitmap of `bits` bits (`bits` ≤ 256): only its first
 /// `ceil(bits / 64)` longs are ever read or written.

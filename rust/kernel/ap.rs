@@ -4,17 +4,20 @@
 //!
 //! On real machines they are the CPU's instructions; in test kernels the simulated
 //! AP facility answers them. This module does not know which.
+//!
+//! C header: arch/s390/include/asm/ap.h, drivers/s390/crypto/ap_bus.h
 
 use core::mem::MaybeUninit;
 use kernel::bindings;
 use kernel::error::to_result;
 use kernel::prelude::*;
 
-use super::device::Dev;
+use super::device_attr::AttrDevice;
+use super::device_ext::Device;
 use crate::ap_matrix::host::HostConfig;
 use crate::ap_matrix::id::Apqn;
 use crate::ap_matrix::mask::{Mask, MASK_WORDS};
-use crate::ap_matrix::status::QueueStatus;
+use crate::ap_matrix::status_word::QueueStatus;
 
 /// The facility bit of the Query Configuration Information function.
 const FACILITY_QCI: kernel::ffi::c_ulong = 12;
@@ -63,7 +66,8 @@ pub(crate) fn tapq(apqn: Apqn) -> (QueueStatus, u8) {
     (status(raw), adapter_type)
 }
 
-fn mask_of(words32: &[u32; 8]) -> Mask {
+/// The IDs of a QCI mask: eight 32-bit words, ID 0 the most significant bit.
+fn mask_from_qci_words(words32: &[u32; 8]) -> Mask {
     let mut words = [0u64; MASK_WORDS];
     for (word, pair) in words.iter_mut().zip(words32.chunks_exact(2)) {
         if let [hi, lo] = pair {
@@ -78,9 +82,9 @@ pub(crate) fn host_config(info: &bindings::ap_config_info) -> HostConfig {
     // SAFETY: `flags` is the 32-bit view of a union of integers.
     let flags = unsafe { info.__bindgen_anon_1.flags };
     HostConfig {
-        apm: mask_of(&info.apm),
-        aqm: mask_of(&info.aqm),
-        adm: mask_of(&info.adm),
+        apm: mask_from_qci_words(&info.apm),
+        aqm: mask_from_qci_words(&info.aqm),
+        adm: mask_from_qci_words(&info.adm),
         // The N (APXA) bit is the second most significant.
         apxa: flags & (1 << 30) != 0,
         na: info.na,
@@ -126,12 +130,21 @@ impl ApQueue {
         // The queue number is the low 16 bits.
         Apqn::from_qid((qid & 0xffff) as u16)
     }
+}
 
-    /// The queue's device.
-    pub(crate) fn dev(&self) -> &Dev {
+impl AttrDevice for ApQueue {
+    unsafe fn from_device<'a>(dev: *mut bindings::device) -> &'a Self {
+        // SAFETY: `dev` is the `ap_dev.device` member of a live queue that outlives
+        // `'a` (caller's guarantee); both members are first in their structures
+        // (asserted below), so the queue starts where the device does.
+        unsafe { &*dev.cast::<ApQueue>() }
+    }
+
+    fn device(&self) -> &Device {
         // SAFETY: the device is embedded in the live queue.
-        unsafe { Dev::from_raw(&raw mut (*self.0.get()).ap_dev.device) }
+        unsafe { Device::as_ref(&raw mut (*self.0.get()).ap_dev.device) }
     }
 }
 
 const _: () = assert!(core::mem::offset_of!(bindings::ap_queue, ap_dev) == 0);
+const _: () = assert!(core::mem::offset_of!(bindings::ap_device, device) == 0);

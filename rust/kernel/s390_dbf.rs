@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 //! An s390 debug feature area (`/sys/kernel/debug/s390dbf/<name>/`).
+//!
+//! C header: arch/s390/include/asm/debug.h
 
 use kernel::bindings;
 use kernel::prelude::*;

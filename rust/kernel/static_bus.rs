@@ -1,56 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! Driver-core objects: a borrowed `struct device`, and the registrations of the
-//! matrix device (a root device, its own bus, one device and one driver on it).
+//! Driver-core registrations for a device of a driver's own: a root device, a bus
+//! without `match`, one driver and one device on it (vfio_ap's matrix device).
+//!
+//! C header: include/linux/device.h, include/linux/device/bus.h
 
 use core::mem::MaybeUninit;
 use kernel::bindings;
 use kernel::c_str;
 use kernel::error::{from_err_ptr, to_result};
+use kernel::init::Zeroable;
 use kernel::prelude::*;
 use kernel::str::CStr;
 use kernel::types::Opaque;
 
-use super::sysfs::GroupList;
-
-/// A `struct device` the caller keeps alive for the borrow.
-#[repr(transparent)]
-pub(crate) struct Dev(Opaque<bindings::device>);
-
-impl Dev {
-    /// Borrows the device at `ptr`.
-    ///
-    /// # Safety
-    ///
-    /// `ptr` points to a live `struct device` that outlives `'a`.
-    pub(crate) unsafe fn from_raw<'a>(ptr: *mut bindings::device) -> &'a Dev {
-        // SAFETY: `Dev` is a transparent wrapper of `struct device`; the caller
-        // guarantees validity for `'a`.
-        unsafe { &*ptr.cast::<Dev>() }
-    }
-
-    /// The raw pointer, for the abstractions.
-    pub(crate) fn as_raw(&self) -> *mut bindings::device {
-        self.0.get()
-    }
-
-    /// The device name (`dev_name()`): for an mdev, its UUID.
-    pub(crate) fn name(&self) -> &CStr {
-        // SAFETY: the device is live; `dev_name` returns its NUL-terminated name,
-        // which lives as long as the device.
-        unsafe { CStr::from_char_ptr(bindings::dev_name(self.as_raw())) }
-    }
-
-    /// The device's identity, usable as a key while the device is registered.
-    pub(crate) fn key(&self) -> DevKey {
-        DevKey(self.as_raw() as usize)
-    }
-}
-
-/// The address of a device, as a plain value that can be stored and compared (never
-/// dereferenced).
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) struct DevKey(usize);
+use super::device_attr::GroupList;
+use super::device_ext::Device;
 
 /// A bus type without `match`, so its one driver binds every device on it.
 ///
@@ -136,7 +101,7 @@ impl StaticDriver {
     pub(crate) const fn new(
         name: &'static CStr,
         bus: &'static StaticBus,
-        groups: &'static GroupList,
+        groups: &'static GroupList<Device>,
     ) -> Self {
         // SAFETY: an all-zero `device_driver` is a valid, empty one.
         let mut drv: bindings::device_driver = unsafe { MaybeUninit::zeroed().assume_init() };
@@ -206,22 +171,17 @@ unsafe extern "C" fn bus_device_release<T>(dev: *mut bindings::device) {
     drop(unsafe { KBox::from_raw(dev.cast::<DeviceWith<T>>()) });
 }
 
-impl<T> BusDevice<T> {
+impl<T: Zeroable> BusDevice<T> {
     /// Allocates and registers the device `name` on `bus` under `parent`, with a
     /// zeroed `extra`.
-    ///
-    /// # Safety
-    ///
-    /// An all-zero `T` must be valid.
-    pub(crate) unsafe fn register(
+    pub(crate) fn register(
         name: &'static CStr,
         parent: &RootDevice,
         bus: &'static StaticBus,
     ) -> Result<Self> {
         let boxed = KBox::<DeviceWith<T>>::new_uninit(GFP_KERNEL | __GFP_ZERO)?;
         // SAFETY: the allocation is zeroed; an all-zero `struct device` is the state
-        // `device_initialize` expects, and an all-zero `T` is valid (our caller's
-        // promise).
+        // `device_initialize` expects, and an all-zero `T` is valid (`Zeroable`).
         let alloc = KBox::into_raw(unsafe { boxed.assume_init() });
         // SAFETY: `alloc` is valid; its first member is the device.
         let dev = unsafe { &raw mut (*alloc).device };
@@ -247,9 +207,9 @@ impl<T> BusDevice<T> {
     }
 
     /// The device.
-    pub(crate) fn dev(&self) -> &Dev {
+    pub(crate) fn dev(&self) -> &Device {
         // SAFETY: registered and referenced until `drop`.
-        unsafe { Dev::from_raw(&raw mut (*self.alloc).device) }
+        unsafe { Device::as_ref(&raw mut (*self.alloc).device) }
     }
 
     /// The objects allocated with the device: valid as long as a reference to the

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
 //! Byte views of the strings and pages C hands over.
+//!
+//! C header: include/linux/sysfs.h (a show's page, a store's buffer)
 
 use kernel::ffi::c_char;
 use kernel::page::PAGE_SIZE;
