@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the static s390x binaries the guest image carries into build/guest-bin: apctl,
-# and the emulator's code-coherence check (tests/selftests/emulator).
+# the emulator's code-coherence check (tests/selftests/emulator) and the KVM client
+# (tests/selftests/kvm).
 # Debian's cargo and rustc build the s390x standard library from source (build-std).
 set -euo pipefail
 top="$(cd "$(dirname "$0")/.." && pwd)"
@@ -16,3 +17,7 @@ echo "guest-bin: build/guest-bin/apctl (static s390x)" >&2
 s390x-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -o build/guest-bin/code-coherence \
   tests/selftests/emulator/code_coherence.c
 echo "guest-bin: build/guest-bin/code-coherence (static s390x)" >&2
+# s390 KVM wants a VMM's page tables to have PGSTEs: the ELF flag asks for them.
+s390x-linux-gnu-gcc -static -O2 -Wall -Wextra -Werror -Wl,--s390-pgste -o build/guest-bin/kvm-up \
+  tests/selftests/kvm/kvm_up.c
+echo "guest-bin: build/guest-bin/kvm-up (static s390x)" >&2

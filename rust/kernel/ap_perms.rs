@@ -6,6 +6,7 @@
 //! C header: drivers/s390/crypto/ap_bus.h (`ap_perms`, `ap_perms_mutex`).
 
 use core::cell::UnsafeCell;
+use core::marker::PhantomData;
 use core::ops::{Deref, DerefMut};
 
 use kernel::bindings;
@@ -16,19 +17,31 @@ use crate::ap_matrix::mask::Mask;
 use crate::ap_matrix::mask_parse::{Interrupted, MaskLock};
 use crate::ap_matrix::pool::{BusMask, DefaultPool};
 
-/// `ap_perms_mutex`, held; released on drop.
+/// `ap_perms_mutex`, held; released on drop. Not `Send`: a mutex is released by the
+/// task that took it.
 ///
 /// # Invariants
 ///
 /// The current thread holds `ap_perms_mutex` while the value lives.
-pub(crate) struct PermsGuard(());
+pub(crate) struct PermsGuard {
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl PermsGuard {
+    /// The guard of a mutex just taken by this thread.
+    fn held() -> Self {
+        Self {
+            _not_send: PhantomData,
+        }
+    }
+}
 
 /// Takes `ap_perms_mutex` not interruptibly, as the bus's rebinding and vfio_ap's
 /// attribute stores do.
 pub(crate) fn lock() -> PermsGuard {
     // SAFETY: `ap_perms_mutex` is a static, initialised mutex exported by the bus.
     unsafe { bindings::mutex_lock(&raw mut bindings::ap_perms_mutex) };
-    PermsGuard(())
+    PermsGuard::held()
 }
 
 /// Takes `ap_perms_mutex` interruptibly, as the mask attributes do: `ERESTARTSYS` if
@@ -36,7 +49,7 @@ pub(crate) fn lock() -> PermsGuard {
 pub(crate) fn lock_interruptible() -> Result<PermsGuard, Errno> {
     // SAFETY: as in `lock`.
     match unsafe { bindings::mutex_lock_interruptible(&raw mut bindings::ap_perms_mutex) } {
-        0 => Ok(PermsGuard(())),
+        0 => Ok(PermsGuard::held()),
         _ => Err(Errno::ERESTARTSYS),
     }
 }

@@ -120,16 +120,30 @@ type StoreFn = unsafe extern "C" fn(
     usize,
 ) -> isize;
 
-/// A `struct device_attribute` of objects of type `D`.
+/// A C object of type `C` (an attribute, a group, a group list) that belongs to
+/// objects of type `D`; only ever read by sysfs and the driver core.
 #[repr(transparent)]
-pub(crate) struct DeviceAttribute<D> {
-    attr: Opaque<bindings::device_attribute>,
+pub(crate) struct ForObjects<C, D> {
+    raw: Opaque<C>,
     _object: PhantomData<fn(&D)>,
 }
 
-// SAFETY: sysfs only reads the attribute; the trampolines are thread-safe as long as
-// the `Show`/`Store` implementations are, and those take only shared references.
-unsafe impl<D> Sync for DeviceAttribute<D> {}
+// SAFETY: sysfs and the driver core only read these objects; the trampolines they
+// reach are thread-safe as long as the `Show`/`Store` implementations are, and those
+// take only shared references.
+unsafe impl<C, D> Sync for ForObjects<C, D> {}
+
+impl<C, D> ForObjects<C, D> {
+    const fn wrap(raw: C) -> Self {
+        Self {
+            raw: Opaque::new(raw),
+            _object: PhantomData,
+        }
+    }
+}
+
+/// A `struct device_attribute` of objects of type `D`.
+pub(crate) type DeviceAttribute<D> = ForObjects<bindings::device_attribute, D>;
 
 impl<D: AttrDevice> DeviceAttribute<D> {
     const fn with(
@@ -145,10 +159,7 @@ impl<D: AttrDevice> DeviceAttribute<D> {
         attr.attr.mode = mode;
         attr.show = show;
         attr.store = store;
-        Self {
-            attr: Opaque::new(attr),
-            _object: PhantomData,
-        }
+        Self::wrap(attr)
     }
 
     /// A read-only attribute (mode 0444).
@@ -175,7 +186,7 @@ impl<D: AttrDevice> DeviceAttribute<D> {
 
     /// The embedded `struct attribute` (the first member), for a group of `D`s.
     pub(crate) const fn as_attr(&'static self) -> *mut bindings::attribute {
-        self.attr.get().cast::<bindings::attribute>()
+        self.raw.get().cast::<bindings::attribute>()
     }
 }
 
@@ -195,14 +206,7 @@ impl<const N: usize> AttributeList<N> {
 
 /// A `struct attribute_group` without a name (its files go into the device's
 /// directory), of attributes of `D`s.
-#[repr(transparent)]
-pub(crate) struct AttributeGroup<D> {
-    group: Opaque<bindings::attribute_group>,
-    _object: PhantomData<fn(&D)>,
-}
-
-// SAFETY: the group is only read, by sysfs.
-unsafe impl<D> Sync for AttributeGroup<D> {}
+pub(crate) type AttributeGroup<D> = ForObjects<bindings::attribute_group, D>;
 
 impl<D: AttrDevice> AttributeGroup<D> {
     /// The group of `attrs`, every one a [`DeviceAttribute<D>`] (as
@@ -211,15 +215,12 @@ impl<D: AttrDevice> AttributeGroup<D> {
         // SAFETY: an all-zero `attribute_group` is a valid, empty one.
         let mut group: bindings::attribute_group = unsafe { MaybeUninit::zeroed().assume_init() };
         group.attrs = attrs.0.get().cast::<*mut bindings::attribute>();
-        Self {
-            group: Opaque::new(group),
-            _object: PhantomData,
-        }
+        Self::wrap(group)
     }
 
     /// The raw group.
     pub(crate) const fn as_raw(&'static self) -> *const bindings::attribute_group {
-        self.group.get().cast_const()
+        self.raw.get().cast_const()
     }
 
     /// Adds the group's files to the directory of `object` (`sysfs_create_group`).
@@ -241,27 +242,17 @@ impl<D: AttrDevice> AttributeGroup<D> {
 
 /// A NULL-terminated array of groups of `D`s (`const struct attribute_group *[]`),
 /// as `dev_groups` of a driver wants it.
-#[repr(transparent)]
-pub(crate) struct GroupList<D> {
-    groups: Opaque<[*const bindings::attribute_group; 2]>,
-    _object: PhantomData<fn(&D)>,
-}
-
-// SAFETY: the array is only read, by the driver core.
-unsafe impl<D> Sync for GroupList<D> {}
+pub(crate) type GroupList<D> = ForObjects<[*const bindings::attribute_group; 2], D>;
 
 impl<D: AttrDevice> GroupList<D> {
     /// A list holding the single group `group` (every user here has one).
     pub(crate) const fn single(group: &'static AttributeGroup<D>) -> Self {
-        Self {
-            groups: Opaque::new([group.as_raw(), core::ptr::null()]),
-            _object: PhantomData,
-        }
+        Self::wrap([group.as_raw(), core::ptr::null()])
     }
 
     /// The raw list.
     pub(crate) const fn as_raw(&'static self) -> *mut *const bindings::attribute_group {
-        self.groups.get().cast::<*const bindings::attribute_group>()
+        self.raw.get().cast::<*const bindings::attribute_group>()
     }
 }
 

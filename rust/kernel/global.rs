@@ -16,13 +16,14 @@ use kernel::prelude::*;
 /// # Invariants
 ///
 /// The pointer is null or comes from `KBox::into_raw` of a pinned box owned by this
-/// object; it is freed only by [`Global::withdraw`], which the module calls after
+/// object; it is freed only when the [`Published`] that [`Global::publish`] returned is
+/// dropped, which the module does after
 /// every registration whose callbacks use [`Global::get`] has been undone.
 pub(crate) struct Global<T> {
     ptr: AtomicPtr<T>,
 }
 
-impl<T: Sync> Global<T> {
+impl<T: Send + Sync> Global<T> {
     /// An empty global.
     pub(crate) const fn new() -> Self {
         Self {
@@ -30,8 +31,9 @@ impl<T: Sync> Global<T> {
         }
     }
 
-    /// Publishes `value`. A value published earlier is kept and `EBUSY` returned.
-    pub(crate) fn publish(&self, value: Pin<KBox<T>>) -> Result {
+    /// Publishes `value` until the returned [`Published`] is dropped. A value
+    /// published earlier is kept and `EBUSY` returned.
+    pub(crate) fn publish(&'static self, value: Pin<KBox<T>>) -> Result<Published<T>> {
         // SAFETY: the box is turned back into a pinned box in `withdraw` and never
         // moved out of meanwhile.
         let raw = KBox::into_raw(unsafe { Pin::into_inner_unchecked(value) });
@@ -44,7 +46,7 @@ impl<T: Sync> Global<T> {
             drop(unsafe { KBox::from_raw(raw) });
             return Err(EBUSY);
         }
-        Ok(())
+        Ok(Published { global: self })
     }
 
     /// The published value, if any.
@@ -55,15 +57,26 @@ impl<T: Sync> Global<T> {
         unsafe { raw.as_ref() }
     }
 
-    /// Withdraws and frees the published value.
-    ///
-    /// Call only after every registration whose callbacks use [`Global::get`] is gone.
-    pub(crate) fn withdraw(&self) {
+    /// Withdraws and frees the published value (through [`Published`]'s drop only).
+    fn withdraw(&self) {
         let raw = self.ptr.swap(ptr::null_mut(), Ordering::AcqRel);
         if !raw.is_null() {
             // SAFETY: `raw` came from `KBox::into_raw` in `publish`; nobody can reach
             // it any more (see above).
             drop(unsafe { KBox::from_raw(raw) });
         }
+    }
+}
+
+/// The publication of a [`Global`]'s value: dropping it withdraws and frees the value.
+/// A module keeps it as its last field, so that it goes after every registration
+/// whose callbacks use [`Global::get`].
+pub(crate) struct Published<T: Send + Sync + 'static> {
+    global: &'static Global<T>,
+}
+
+impl<T: Send + Sync + 'static> Drop for Published<T> {
+    fn drop(&mut self) {
+        self.global.withdraw();
     }
 }

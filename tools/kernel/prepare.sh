@@ -80,6 +80,7 @@ reusable_tree() {
     [ "$d" != "$cache" ] && [ -f "$d/.complete" ] && [ "$(cat "$d/base-key" 2>/dev/null)" = "$base" ] \
       && { echo "$d"; return; }
   done
+  return 0 # none: a status of 1 here would stop the script (set -e)
 }
 
 build_tree() {

@@ -8,8 +8,8 @@
 //! and the pure, host-tested model in `model/` (`ap_sim_model`), which makes every
 //! decision.
 
-use core::ffi::{c_int, c_ulong};
 use kernel::bindings;
+use kernel::ffi::{c_int, c_ulong};
 
 #[allow(dead_code, unused_attributes, unreachable_pub)]
 #[path = "model/src/lib.rs"]

@@ -13,26 +13,52 @@ use crate::kernel_ext::device_attr::{
 use crate::kernel_ext::mdev::Mdev;
 use crate::state::MatrixView;
 
+/// An assignment file: `static $attr`, write-only, named `$name`, whose store calls
+/// the driver's `$method` for `$what`.
 macro_rules! assignment {
-    ($ty:ident, $method:ident, $what:expr) => {
-        struct $ty;
-        impl Store for $ty {
-            type Object = Mdev;
+    ($attr:ident, $name:literal, $method:ident, $what:expr) => {
+        static $attr: DeviceAttribute<Mdev> = {
+            struct File;
+            impl Store for File {
+                type Object = Mdev;
 
-            fn store(mdev: &Mdev, input: &[u8]) -> Result {
-                crate::driver()?.$method(mdev.device(), $what, input)
+                fn store(mdev: &Mdev, input: &[u8]) -> Result {
+                    crate::driver()?.$method(mdev.device(), $what, input)
+                }
             }
-        }
+            DeviceAttribute::write_only::<File>(c_str!($name))
+        };
     };
 }
 
-assignment!(AssignAdapter, assign, Resource::Adapter);
-assignment!(UnassignAdapter, unassign, Resource::Adapter);
-assignment!(AssignDomain, assign, Resource::Domain);
-assignment!(UnassignDomain, unassign, Resource::Domain);
-assignment!(AssignControlDomain, assign, Resource::ControlDomain);
-assignment!(UnassignControlDomain, unassign, Resource::ControlDomain);
+assignment!(ASSIGN_ADAPTER, "assign_adapter", assign, Resource::Adapter);
+assignment!(
+    UNASSIGN_ADAPTER,
+    "unassign_adapter",
+    unassign,
+    Resource::Adapter
+);
+assignment!(ASSIGN_DOMAIN, "assign_domain", assign, Resource::Domain);
+assignment!(
+    UNASSIGN_DOMAIN,
+    "unassign_domain",
+    unassign,
+    Resource::Domain
+);
+assignment!(
+    ASSIGN_CONTROL_DOMAIN,
+    "assign_control_domain",
+    assign,
+    Resource::ControlDomain
+);
+assignment!(
+    UNASSIGN_CONTROL_DOMAIN,
+    "unassign_control_domain",
+    unassign,
+    Resource::ControlDomain
+);
 
+/// A matrix view: the show of `$view`.
 macro_rules! view {
     ($ty:ident, $view:expr) => {
         struct $ty;
@@ -59,18 +85,6 @@ impl Store for ApConfigText {
     }
 }
 
-static ASSIGN_ADAPTER: DeviceAttribute<Mdev> =
-    DeviceAttribute::write_only::<AssignAdapter>(c_str!("assign_adapter"));
-static UNASSIGN_ADAPTER: DeviceAttribute<Mdev> =
-    DeviceAttribute::write_only::<UnassignAdapter>(c_str!("unassign_adapter"));
-static ASSIGN_DOMAIN: DeviceAttribute<Mdev> =
-    DeviceAttribute::write_only::<AssignDomain>(c_str!("assign_domain"));
-static UNASSIGN_DOMAIN: DeviceAttribute<Mdev> =
-    DeviceAttribute::write_only::<UnassignDomain>(c_str!("unassign_domain"));
-static ASSIGN_CONTROL_DOMAIN: DeviceAttribute<Mdev> =
-    DeviceAttribute::write_only::<AssignControlDomain>(c_str!("assign_control_domain"));
-static UNASSIGN_CONTROL_DOMAIN: DeviceAttribute<Mdev> =
-    DeviceAttribute::write_only::<UnassignControlDomain>(c_str!("unassign_control_domain"));
 static MATRIX: DeviceAttribute<Mdev> = DeviceAttribute::read_only::<MatrixText>(c_str!("matrix"));
 static GUEST_MATRIX: DeviceAttribute<Mdev> =
     DeviceAttribute::read_only::<GuestMatrixText>(c_str!("guest_matrix"));

@@ -11,7 +11,6 @@
 //! `ap_perms_mutex` (bus) → [`DriverState::guests`] → [`DriverState::mdevs`]. Every path takes
 //! a prefix of that order; resets run with the locks held, bounded per queue.
 
-use core::ops::{Deref, DerefMut};
 use kernel::prelude::*;
 use kernel::sync::lock::{mutex::MutexBackend, Guard};
 use kernel::sync::{new_mutex, Mutex};
@@ -63,6 +62,9 @@ impl MdevEntry {
     }
 }
 
+/// A held driver lock.
+type MutexGuard<'a, T> = Guard<'a, T, MutexBackend>;
+
 /// Everything the mdevs lock protects.
 pub(crate) struct MdevsLocked {
     host: HostConfig,
@@ -82,27 +84,6 @@ pub(crate) struct DriverState {
     /// The matrices, shadows and queue table (upstream's `mdevs_lock`); innermost.
     #[pin]
     mdevs: Mutex<KBox<MdevsLocked>>,
-}
-
-/// Both driver locks, taken in their documented order by [`DriverState::lock`];
-/// dropped in reverse order (fields drop in declaration order).
-pub(crate) struct Locked<'a> {
-    held: Guard<'a, KBox<MdevsLocked>, MutexBackend>,
-    _guests: Guard<'a, (), MutexBackend>,
-}
-
-impl Deref for Locked<'_> {
-    type Target = MdevsLocked;
-
-    fn deref(&self) -> &MdevsLocked {
-        &self.held
-    }
-}
-
-impl DerefMut for Locked<'_> {
-    fn deref_mut(&mut self) -> &mut MdevsLocked {
-        &mut self.held
-    }
 }
 
 /// Which text a matrix attribute shows.
@@ -137,13 +118,11 @@ impl DriverState {
 
     /// Takes the driver's locks in their documented order: `guests`, then `mdevs`.
     /// Every path that changes anything goes through here (the caller takes
-    /// `ap_perms_mutex` first when it needs it).
-    fn lock(&self) -> Locked<'_> {
+    /// `ap_perms_mutex` first when it needs it). Bind both guards:
+    /// `let (_guests, st) = self.lock();`.
+    fn lock(&self) -> (MutexGuard<'_, ()>, MutexGuard<'_, KBox<MdevsLocked>>) {
         let guests = self.guests.lock();
-        Locked {
-            held: self.mdevs.lock(),
-            _guests: guests,
-        }
+        (guests, self.mdevs.lock())
     }
 
     // ---- mdevs ----
@@ -151,7 +130,7 @@ impl DriverState {
     /// A new mdev with its VFIO device: empty matrix and shadow, limits from the
     /// current configuration.
     pub(crate) fn add_mdev(&self, mdev: ARef<Device>, vfio: VfioDevice) -> Result {
-        let mut st = self.lock();
+        let (_guests, mut st) = self.lock();
         // With room reserved first, the push cannot fail, so the VFIO device is never
         // dropped (unregistered) under the locks.
         st.mdevs.reserve(1, GFP_KERNEL)?;
@@ -177,14 +156,14 @@ impl DriverState {
     /// it is forgotten.
     pub(crate) fn remove_mdev(&self, dev: &Device) {
         let vfio = {
-            let mut st = self.lock();
+            let (_guests, mut st) = self.lock();
             st.mdevs
                 .iter_mut()
                 .find(|m| m.key == dev.key())
                 .and_then(|m| m.vfio.take())
         };
         drop(vfio);
-        let mut st = self.lock();
+        let (_guests, mut st) = self.lock();
         let Some(index) = st.index_of(dev.key()) else {
             return;
         };
@@ -208,7 +187,7 @@ impl DriverState {
         // they need the bus's mask lock.
         let perms = (what != Resource::ControlDomain).then(ap_perms::lock);
         let pool = perms.as_ref().map_or(DefaultPool::NONE, |p| p.pool());
-        let mut st = self.lock();
+        let (_guests, mut st) = self.lock();
         let index = st.index_of(dev.key()).ok_or(ENODEV)?;
         let outcome = st.assign(index, what, id, &pool)?;
         if let Outcome::Changed(_) = outcome {
@@ -224,7 +203,7 @@ impl DriverState {
     /// `unassign_adapter`, `unassign_domain`, `unassign_control_domain`.
     pub(crate) fn unassign(&self, dev: &Device, what: Resource, input: &[u8]) -> Result {
         let id = crate::ap_matrix::id_parse::parse_ulong(input).map_err(to_error)?;
-        let mut st = self.lock();
+        let (_guests, mut st) = self.lock();
         let index = st.index_of(dev.key()).ok_or(ENODEV)?;
         let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
         let Outcome::Changed(id) = entry.matrix.unassign(what, id).map_err(to_error)? else {
@@ -254,7 +233,7 @@ impl DriverState {
         let new = crate::ap_matrix::ap_config::parse(input).map_err(to_error)?;
         let perms = ap_perms::lock();
         let pool = perms.pool();
-        let mut st = self.lock();
+        let (_guests, mut st) = self.lock();
         let index = st.index_of(dev.key()).ok_or(ENODEV)?;
         let delta = st.replace(index, &new, &pool)?;
         let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
@@ -297,7 +276,7 @@ impl DriverState {
 
     /// A queue was probed: bind it, and let the owning mdev's shadow take it in.
     pub(crate) fn probe_queue(&self, apqn: Apqn) {
-        let mut st = self.lock();
+        let (_guests, mut st) = self.lock();
         st.queues.bind(apqn);
         if let Some(index) = st.owner_of(apqn) {
             let defer = st
@@ -312,7 +291,7 @@ impl DriverState {
 
     /// A queue leaves the driver: unplug or reset as upstream does, then unbind.
     pub(crate) fn remove_queue(&self, apqn: Apqn) {
-        let mut st = self.lock();
+        let (_guests, mut st) = self.lock();
         let host = st.host;
         let owner = st.owner_of(apqn);
         let shadow = owner
@@ -333,7 +312,7 @@ impl DriverState {
 
     /// The queue's `status` attribute.
     pub(crate) fn queue_state(&self, apqn: Apqn) -> QueueState {
-        let st = self.lock();
+        let (_guests, st) = self.lock();
         let holder = st
             .owner_of(apqn)
             .and_then(|i| st.mdevs.get(i))
@@ -348,7 +327,7 @@ impl DriverState {
         query: &DefaultPool,
         mut holders: Option<HolderReport<'_>>,
     ) -> Result {
-        let st = self.lock();
+        let (_guests, st) = self.lock();
         let mut first: Option<DevKey> = None;
         reservation::in_use(
             query,
@@ -375,7 +354,7 @@ impl DriverState {
 
     /// The host configuration changed: unplug what left, record what arrived.
     pub(crate) fn config_changed(&self, new: &HostConfig, old: &HostConfig) {
-        let mut st = self.lock();
+        let (_guests, mut st) = self.lock();
         let delta = new.delta_from(old);
         for entry in st.mdevs.iter_mut() {
             if entry.shadow.unplug_config(&entry.matrix, &delta) {
@@ -402,10 +381,10 @@ impl DriverState {
 
     /// The scan after a configuration change completed: plug in what arrived.
     pub(crate) fn scan_complete(&self) {
-        let mut st = self.lock();
+        let (_guests, mut st) = self.lock();
         for index in 0..st.mdevs.len() {
             let host = st.host;
-            let MdevsLocked { mdevs, queues, .. } = &mut *st;
+            let MdevsLocked { mdevs, queues, .. } = &mut **st;
             let Some(entry) = mdevs.get_mut(index) else {
                 continue;
             };

@@ -47,7 +47,7 @@ mod queue_driver;
 mod reset;
 mod state;
 
-use kernel_ext::global::Global;
+use kernel_ext::global::{Global, Published};
 use kernel_ext::s390_dbf::DebugArea;
 use kernel_ext::{ap_driver, mdev};
 use state::DriverState;
@@ -68,22 +68,13 @@ fn driver() -> Result<&'static DriverState> {
     DRIVER.get().ok_or(ENODEV)
 }
 
-/// Withdraws [`DRIVER`] when dropped: the last field of the module, so it goes after
-/// every registration that can call back.
-struct PublishedDriver;
-
-impl Drop for PublishedDriver {
-    fn drop(&mut self) {
-        DRIVER.withdraw();
-    }
-}
-
 struct VfioApRs {
     _mdevs: mdev::Registration<mdev_driver::PassthroughMdev>,
     _matrix: matrix_dev::MatrixDevice,
     _queues: ap_driver::Registration<queue_driver::QueueDriver>,
     _dbf: DebugArea,
-    _driver: PublishedDriver,
+    /// Last: the state goes after every registration that can call back.
+    _driver: Published<DriverState>,
 }
 
 impl kernel::Module for VfioApRs {
@@ -93,8 +84,7 @@ impl kernel::Module for VfioApRs {
             return Err(ENODEV);
         }
         let host = kernel_ext::ap::query_config()?;
-        DRIVER.publish(KBox::pin_init(DriverState::new(host)?, GFP_KERNEL)?)?;
-        let published = PublishedDriver;
+        let published = DRIVER.publish(KBox::pin_init(DriverState::new(host)?, GFP_KERNEL)?)?;
         // The queue driver goes first: its name clashes with the C vfio_ap's, and the
         // AP bus refuses a second `vfio_ap` cleanly, before anything else is created.
         let queues =
