@@ -180,28 +180,37 @@ impl QueueDevice {
         Apqn::from_qid(self.qid)
     }
 
-    /// The kind of driver the queue is bound to, if any. Read without the device lock,
-    /// as upstream does: a binding that changes meanwhile is revised by its own path.
+    /// The kind of driver the queue is bound to, if any, read under the device lock:
+    /// a driver stays registered while it is bound to a device whose lock is held
+    /// (unbinding takes that lock), so its flags cannot be freed under us. (Upstream
+    /// reads both without the lock, which races with the driver's module unload.) A
+    /// binding that changes right after is revised by its own path. Takes the device
+    /// lock: the caller holds no lock a probe or remove takes (`ap_perms_mutex`).
     pub(crate) fn bound_driver(&self) -> Option<BoundDriver> {
-        // SAFETY: `dev` is live (type invariant); the field is read once.
-        let drv = unsafe { (&raw const (*self.dev).driver).read_volatile() };
-        if drv.is_null() {
-            return None;
-        }
-        // SAFETY: a bound AP queue's driver is the `driver` member of a live `struct
-        // ap_driver` (it stays registered while bound).
-        let flags = unsafe {
-            (*drv
-                .cast::<u8>()
-                .sub(core::mem::offset_of!(bindings::ap_driver, driver))
-                .cast::<bindings::ap_driver>())
-            .flags
-        };
-        Some(if flags & bindings::AP_DRIVER_FLAG_DEFAULT != 0 {
-            BoundDriver::Default
-        } else {
-            BoundDriver::NonDefault
-        })
+        // SAFETY: `dev` is live (type invariant); its `mutex` is the device lock,
+        // initialised when the device was.
+        unsafe { bindings::mutex_lock(&raw mut (*self.dev).mutex) };
+        // SAFETY: `dev` is live and its lock is held, so `driver` is stable.
+        let drv = unsafe { (*self.dev).driver };
+        let kind = (!drv.is_null()).then(|| {
+            // SAFETY: a bound AP queue's driver is the `driver` member of a `struct
+            // ap_driver`, which stays registered while the device lock is held.
+            let flags = unsafe {
+                (*drv
+                    .cast::<u8>()
+                    .sub(core::mem::offset_of!(bindings::ap_driver, driver))
+                    .cast::<bindings::ap_driver>())
+                .flags
+            };
+            if flags & bindings::AP_DRIVER_FLAG_DEFAULT != 0 {
+                BoundDriver::Default
+            } else {
+                BoundDriver::NonDefault
+            }
+        });
+        // SAFETY: taken above, by this thread.
+        unsafe { bindings::mutex_unlock(&raw mut (*self.dev).mutex) };
+        kind
     }
 
     /// Detaches the queue from its driver, if any, and lets the bus probe it again.
