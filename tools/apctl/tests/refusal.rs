@@ -8,10 +8,25 @@ use ap_matrix::id::Apqn;
 use ap_matrix::mask::Mask;
 use ap_matrix::refusal::{BusMask, Entry, Name, Refusal};
 
-fn report_file(name: &str, text: &[u8]) -> std::path::PathBuf {
+/// A report file in the temporary directory, removed when dropped.
+struct ReportFile(std::path::PathBuf);
+
+impl ReportFile {
+    fn to_str(&self) -> Option<&str> {
+        self.0.to_str()
+    }
+}
+
+impl Drop for ReportFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+fn report_file(name: &str, text: &[u8]) -> ReportFile {
     let path = std::env::temp_dir().join(format!("apctl-refusal-{}-{name}", std::process::id()));
     std::fs::write(&path, text).expect("report written");
-    path
+    ReportFile(path)
 }
 
 fn run(args: &[&str]) -> (Option<i32>, String, String) {
