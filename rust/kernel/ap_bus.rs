@@ -92,7 +92,7 @@ impl ApDriverRef<'_> {
         // SAFETY: `owner` is the registered driver's module or null (built in); both
         // are valid arguments.
         if unsafe { bindings::try_module_get(owner) } {
-            // The invariant holds: the module is pinned. (Built only now: a pin
+            // INVARIANT: the module is pinned. (Built only now: a pin
             // made and dropped on failure would put a reference never taken.)
             Some(ModulePin { owner })
         } else {
@@ -146,6 +146,7 @@ unsafe extern "C" fn visit_driver(drv: *mut bindings::device_driver, data: *mut 
             .sub(core::mem::offset_of!(bindings::ap_driver, driver))
             .cast::<bindings::ap_driver>()
     };
+    // INVARIANT: `drv` is a registered AP driver, live for the call.
     match visit(&ApDriverRef { drv }) {
         ControlFlow::Continue(()) => 0,
         ControlFlow::Break(()) => 1,
@@ -235,7 +236,8 @@ unsafe extern "C" fn visit_device(dev: *mut bindings::device, data: *mut c_void)
     // SAFETY: `dev` is a live device of the AP bus (caller's guarantee).
     let qid = unsafe { bindings::ap_masks_queue_id(dev) };
     if let Ok(qid) = u16::try_from(qid) {
-        // The invariant holds: `dev` is a live queue device with this qid.
+        // INVARIANT: `dev` is a live queue device with this qid, referenced by the
+        // walk for the call.
         visit(&QueueDevice { dev, qid });
     }
     0

@@ -245,6 +245,7 @@ impl<T: Driver> Registration<T> {
         to_result(unsafe {
             bindings::ap_driver_register(drv.get(), module.as_ptr(), name.as_char_ptr().cast_mut())
         })?;
+        // INVARIANT: registered just above; `drop` unregisters it.
         Ok(Self {
             drv,
             _callbacks: PhantomData,

@@ -41,6 +41,7 @@ impl PermsGuard {
 pub(crate) fn lock() -> PermsGuard {
     // SAFETY: `ap_perms_mutex` is a static, initialised mutex exported by the bus.
     unsafe { bindings::mutex_lock(&raw mut bindings::ap_perms_mutex) };
+    // INVARIANT: the mutex was just taken by this thread.
     PermsGuard::held()
 }
 
@@ -49,6 +50,7 @@ pub(crate) fn lock() -> PermsGuard {
 pub(crate) fn lock_interruptible() -> Result<PermsGuard, Errno> {
     // SAFETY: as in `lock`.
     match unsafe { bindings::mutex_lock_interruptible(&raw mut bindings::ap_perms_mutex) } {
+        // INVARIANT: the mutex was just taken by this thread.
         0 => Ok(PermsGuard::held()),
         _ => Err(Errno::ERESTARTSYS),
     }
@@ -133,6 +135,8 @@ impl CMutexMask {
     /// `lock` is an initialised mutex that protects `bitmap`, valid while the value
     /// lives.
     pub(crate) unsafe fn new(lock: *mut bindings::mutex, bitmap: CBitmap) -> Self {
+        // INVARIANT: `lock` protects `bitmap`, both valid while the value lives (our
+        // caller's guarantee).
         Self {
             lock,
             bitmap: UnsafeCell::new(bitmap),

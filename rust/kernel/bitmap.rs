@@ -40,6 +40,7 @@ impl CBitmap {
     /// `bits` ≤ 256, and `ptr` is valid for reading and writing `ceil(bits / 64)`
     /// `unsigned long`s while the value lives.
     pub(crate) unsafe fn new(ptr: *mut c_ulong, bits: usize) -> Self {
+        // INVARIANT: valid for `ceil(bits / 64)` longs, capped at 4 (caller's guarantee).
         Self {
             ptr,
             longs: bits.div_ceil(64).min(MASK_WORDS),

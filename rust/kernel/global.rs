@@ -46,6 +46,8 @@ impl<T: Send + Sync> Global<T> {
             drop(unsafe { KBox::from_raw(raw) });
             return Err(EBUSY);
         }
+        // INVARIANT: the pointer is the pinned box just published; only this
+        // `Published`'s drop frees it.
         Ok(Published { global: self })
     }
 

@@ -190,6 +190,7 @@ impl<T: Driver> Registration<T> {
             }
             return Err(e);
         }
+        // INVARIANT: both are registered and the parent's reference is taken.
         Ok(Self {
             objects,
             parent: parent_dev,

@@ -41,6 +41,7 @@ impl DebugArea {
             bindings::debug_register_view(info, &raw mut bindings::debug_sprintf_view);
             bindings::debug_set_level(info, level);
         }
+        // INVARIANT: registered and non-null.
         Ok(Self { info })
     }
 }

@@ -203,6 +203,7 @@ impl<T: Zeroable> BusDevice<T> {
             unsafe { bindings::put_device(dev) };
             return Err(e);
         }
+        // INVARIANT: allocated and registered above.
         Ok(Self { alloc })
     }
 

@@ -64,6 +64,7 @@ impl VfioDevice {
             unsafe { bindings::put_device(&raw mut (*vdev).device) };
             return Err(e);
         }
+        // INVARIANT: allocated by `_vfio_alloc_device` and registered above.
         Ok(Self { vdev })
     }
 }
