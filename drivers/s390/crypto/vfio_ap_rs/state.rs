@@ -38,7 +38,6 @@ use kernel::types::ARef;
 /// One mdev of the driver.
 pub(crate) struct MdevEntry {
     mdev: ARef<Device>,
-    key: DevKey,
     matrix: Matrix,
     shadow: Shadow,
     /// Host configuration additions recorded at a configuration change, applied
@@ -52,6 +51,11 @@ pub(crate) struct MdevEntry {
 impl MdevEntry {
     fn dev(&self) -> &Device {
         &self.mdev
+    }
+
+    /// The mdev's identity, to find its entry again.
+    fn key(&self) -> DevKey {
+        self.mdev.key()
     }
 
     /// Gives the attached guest, if any, the current shadow.
@@ -135,11 +139,9 @@ impl DriverState {
         // dropped (unregistered) under the locks.
         st.mdevs.reserve(1, GFP_KERNEL)?;
         let limits = st.host.limits();
-        let key = mdev.key();
         st.mdevs.push(
             MdevEntry {
                 mdev,
-                key,
                 matrix: Matrix::new(limits),
                 shadow: Shadow::new(limits),
                 pending: Apcb::EMPTY,
@@ -159,7 +161,7 @@ impl DriverState {
             let (_guests, mut st) = self.lock();
             st.mdevs
                 .iter_mut()
-                .find(|m| m.key == dev.key())
+                .find(|m| m.key() == dev.key())
                 .and_then(|m| m.vfio.take())
         };
         drop(vfio);
@@ -337,7 +339,7 @@ impl DriverState {
                     report(holder.dev().name(), apqn);
                 }
                 // Upstream names only the first mdev that holds any of the queues.
-                if *first.get_or_insert(holder.key) == holder.key {
+                if *first.get_or_insert(holder.key()) == holder.key() {
                     dev_warn!(
                         holder.dev(),
                         "Can not reserve queue {:02x}.{:04x} for host driver: in use by mdev\n",
@@ -403,11 +405,11 @@ impl DriverState {
 
 impl MdevsLocked {
     fn index_of(&self, key: DevKey) -> Option<usize> {
-        self.mdevs.iter().position(|m| m.key == key)
+        self.mdevs.iter().position(|m| m.key() == key)
     }
 
     fn entry(&self, key: DevKey) -> Option<&MdevEntry> {
-        self.mdevs.iter().find(|m| m.key == key)
+        self.mdevs.iter().find(|m| m.key() == key)
     }
 
     /// Every mdev but `index`, newest first, as validation wants them.
@@ -542,7 +544,7 @@ impl MdevsLocked {
 /// Upstream's sharing warning, on the mdev being assigned to, naming the first mdev
 /// that already holds one of the queues.
 fn log_shared(this: &MdevEntry, other: &MdevEntry, apqn: Apqn, first: &mut Option<DevKey>) {
-    if *first.get_or_insert(other.key) == other.key {
+    if *first.get_or_insert(other.key()) == other.key() {
         dev_warn!(
             this.dev(),
             "Userspace may not assign queue {:02x}.{:04x} to mdev: already assigned to {}\n",
