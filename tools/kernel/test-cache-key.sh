@@ -7,15 +7,13 @@ scratch="$(mktemp -d)"
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/tools"
 cp -a "$top/tools/kernel" "$scratch/tools/kernel"
-mkdir -p "$scratch/drivers/s390/crypto"
-for d in ap_sim ap_masks ap_matrix; do
-  cp -a "$top/drivers/s390/crypto/$d" "$scratch/drivers/s390/crypto/$d"
+# Our built-in sources, as prepare.sh lists them (env.sh).
+# shellcheck source=env.sh
+. "$top/tools/kernel/env.sh"
+for p in "${BUILTIN_SOURCE_DIRS[@]}" "${BUILTIN_SOURCE_FILES[@]}"; do
+  mkdir -p "$scratch/$(dirname "$p")"
+  cp -a "$top/$p" "$scratch/$p"
 done
-mkdir -p "$scratch/rust"
-cp -a "$top/rust/kernel" "$top/rust/helpers" "$scratch/rust/"
-mkdir -p "$scratch/arch/s390/include/asm"
-cp -a "$top/arch/s390/include/asm/ap_sim.h" "$scratch/arch/s390/include/asm/"
-cp -a "$top/drivers/s390/crypto/ap_masks.h" "$scratch/drivers/s390/crypto/"
 key() { "$scratch/tools/kernel/prepare.sh" --print-key; }
 fail=0
 base="$(key)"
