@@ -13,7 +13,7 @@ KDIR ?= $(BUILD)/kernel/kdir
 # Extra directories of KTAP test scripts to run in the guest (space separated).
 EXTRA_TESTS ?=
 # Guest test suites of this project to run (directories under tests/selftests).
-SUITES ?= foundation ap_sim kvm vfio_ap_parity vfio_ap_limits ap_bus_masks ap_bus_masks_boot ap_bus_masks_badboot vfio_ap_rs_cycles
+SUITES ?= foundation ap_sim kvm vfio_ap_parity vfio_ap_guest vfio_ap_limits ap_bus_masks ap_bus_masks_boot ap_bus_masks_badboot vfio_ap_rs_cycles
 SUITE_DIRS = $(addprefix tests/selftests/,$(SUITES)) $(EXTRA_TESTS)
 # What `make demo` boots: the parity scenario, run by both drivers (about 2 minutes).
 DEMO_SUITES ?= vfio_ap_parity

@@ -13,17 +13,29 @@ use kernel::c_str;
 
 use super::device_ext::{Device, DeviceExt};
 
-/// Logs `args` at warning level with `dev`'s prefix.
-pub(crate) fn warn_args(dev: &Device, args: fmt::Arguments<'_>) {
+/// One of the C `_dev_<level>` printers.
+type DevPrinter = unsafe extern "C" fn(*const bindings::device, *const core::ffi::c_char, ...);
+
+fn dev_args(printer: DevPrinter, dev: &Device, args: fmt::Arguments<'_>) {
     // SAFETY: the device is live; `%pA` formats the `fmt::Arguments` passed by
     // pointer, which outlives the call.
     unsafe {
-        bindings::_dev_warn(
+        printer(
             dev.raw(),
             c_str!("%pA").as_char_ptr(),
             (&raw const args).cast::<c_void>(),
         )
     };
+}
+
+/// Logs `args` at warning level with `dev`'s prefix.
+pub(crate) fn warn_args(dev: &Device, args: fmt::Arguments<'_>) {
+    dev_args(bindings::_dev_warn, dev, args)
+}
+
+/// Logs `args` at notice level with `dev`'s prefix.
+pub(crate) fn notice_args(dev: &Device, args: fmt::Arguments<'_>) {
+    dev_args(bindings::_dev_notice, dev, args)
 }
 
 /// `dev_warn` with Rust format syntax.
@@ -33,6 +45,14 @@ macro_rules! dev_warn {
     };
 }
 pub(crate) use dev_warn;
+
+/// `dev_notice` with Rust format syntax.
+macro_rules! dev_notice {
+    ($dev:expr, $($arg:tt)+) => {
+        $crate::kernel_ext::dev_print::notice_args($dev, format_args!($($arg)+))
+    };
+}
+pub(crate) use dev_notice;
 
 /// At most [`Ratelimit::BURST`] messages per [`Ratelimit::INTERVAL_NS`], the kernel's
 /// default rate limit.
@@ -63,6 +83,16 @@ impl Ratelimit {
             self.printed.store(0, Ordering::Relaxed);
         }
         self.printed.fetch_add(1, Ordering::Relaxed) < Self::BURST
+    }
+}
+
+impl Ratelimit {
+    /// `dev_notice_ratelimited`: logs `args` at notice level with `dev`'s prefix,
+    /// unless too many went out lately.
+    pub(crate) fn notice_dev(&self, dev: &Device, args: fmt::Arguments<'_>) {
+        if self.allow() {
+            notice_args(dev, args);
+        }
     }
 }
 

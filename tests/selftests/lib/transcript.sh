@@ -165,6 +165,40 @@ check_expectations() {
 	done < /tmp/transcript.results
 }
 
+# section_lines SECTION FILE: the lines of one section of a transcript.
+section_lines() {
+	SECTION="== $1" awk '/^== / { in_s = ($0 == ENVIRON["SECTION"]); next } in_s' "$2"
+}
+
+# allow_normalise ALLOW_FILE c|rust TRANSCRIPT: the transcript with the allow-list's
+# deliberate differences taken out (vfio_ap_parity/parity-allow.txt describes the
+# format).
+allow_normalise() {
+	ALLOW="$1" SIDE="$2" awk '
+		BEGIN {
+			allow = ENVIRON["ALLOW"]; side = ENVIRON["SIDE"]
+			while ((getline l < allow) > 0) {
+				if (l ~ /^c:/) { c = substr(l, 3); sub(/^ /, "", c); have_c = 1 }
+				else if (l ~ /^rust:/ && have_c) {
+					r = substr(l, 6); sub(/^ /, "", r)
+					n++; cl[n] = c; rl[n] = r; have_c = 0
+				}
+			}
+		}
+		{
+			line = $0
+			for (i = 1; i <= n; i++) {
+				if (side == "rust" && rl[i] != "" && line == rl[i]) {
+					if (cl[i] == "") next
+					line = cl[i]
+					break
+				}
+				if (side == "c" && rl[i] == "" && line == cl[i]) next
+			}
+			print line
+		}' "$3"
+}
+
 # compare_lines C_FILE RUST_FILE: prints (as KTAP diagnostics) every line that
 # differs between the two files, by position; succeeds when there is none.
 compare_lines() {
@@ -180,6 +214,32 @@ compare_lines() {
 			if (bad > 20) printf "#   ... %d differences in all\n", bad
 			exit bad != 0
 		}' "$1"
+}
+
+# compare_sections C_OUT RUST_OUT ALLOW_FILE: one KTAP test per section of the C
+# transcript (the Rust one has it, with the same lines once ALLOW_FILE's deliberate
+# differences are taken out), then one that no section is only in the Rust one:
+# as many tests as C_OUT has sections, plus one.
+compare_sections() {
+	allow_normalise "$3" c "$1" > /tmp/compare.c.norm
+	allow_normalise "$3" rust "$2" > /tmp/compare.rs.norm
+	sections=$(sed -n 's/^== //p' "$1")
+	for s in $sections; do
+		section_lines "$s" /tmp/compare.c.norm > /tmp/compare.c.sec
+		section_lines "$s" /tmp/compare.rs.norm > /tmp/compare.rs.sec
+		if ! grep -qxF "== $s" /tmp/compare.rs.norm; then
+			ktap_fail "section $s: matches the C transcript"
+			ktap_diag "  section $s is missing from the Rust transcript"
+		elif compare_lines /tmp/compare.c.sec /tmp/compare.rs.sec > /tmp/compare.diff; then
+			ktap_ok "section $s: matches the C transcript"
+		else
+			ktap_fail "section $s: matches the C transcript"
+			cat /tmp/compare.diff
+		fi
+	done
+	extra=$(sed -n 's/^== //p' /tmp/compare.rs.norm | grep -vxF "$sections")
+	[ -z "$extra" ] || ktap_diag "sections only in the Rust transcript: $extra"
+	ktap_check "no section is only in the Rust transcript" [ -z "$extra" ]
 }
 
 # transcript_emit NAME FILE: prints FILE on the console as KTAP diagnostics that the

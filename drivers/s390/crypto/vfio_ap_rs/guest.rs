@@ -1,23 +1,75 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! The narrow interface between an mdev and the guest it is attached to.
+//! The narrow interface between an mdev and the VM it is attached to.
 //!
-//! The driver needs exactly one thing from a guest: "from now on, give it exactly
+//! The driver needs three things from a VM: "from now on, give the guest exactly
 //! these adapters, domains and control domains" (KVM's `kvm_arch_crypto_set_masks`),
-//! called with the guests lock held, right after the shadow APCB changed and before
-//! any queue it lost is reset. Attaching (VFIO `open_device` with a KVM) is not
-//! implemented yet, so the link type has no values: the compiler proves that no
-//! mdev is ever attached, and every push is a no-op that tests can still see in the
-//! shadow (`guest_matrix`).
+//! "take them all away", and its PQAP hook slot, which marks the VM as taken (one
+//! mdev per VM). All of it happens with the VM's `kvm->lock` held, which the driver
+//! takes after its guests lock and before its mdevs lock (Documentation/vfio_ap_rs.rst).
+
+use kernel::prelude::*;
+use kernel::types::ARef;
 
 use crate::ap_matrix::apcb::Apcb;
+use crate::ap_matrix::errno::Errno;
+use crate::kernel_ext::kvm::{Kvm, KvmGuard, PqapHandler, PqapHook};
 
-/// The guest an mdev is attached to. Uninhabited until attaching is implemented.
-pub(crate) enum GuestLink {}
+/// The VM an mdev is attached to; holds a reference to it while attached.
+pub(crate) struct GuestLink {
+    kvm: ARef<Kvm>,
+}
+
+/// Whose PQAP(AQIC) intercepts this driver answers.
+pub(crate) struct PqapAqic;
+
+impl PqapHandler for PqapAqic {
+    /// Interrupt forwarding (AQIC) is not implemented: the instruction goes to
+    /// userspace, as upstream sends it when the AIV facility is missing.
+    fn pqap(_kvm: &Kvm) -> Result {
+        Err(crate::state::to_error(Errno::EOPNOTSUPP))
+    }
+}
+
+static PQAP_HOOK: PqapHook<PqapAqic> = PqapHook::new();
 
 impl GuestLink {
-    /// Gives the guest exactly `apcb`.
-    pub(crate) fn set_masks(&self, _apcb: &Apcb) {
-        match *self {}
+    /// Claims `kvm`'s PQAP hook, with its `kvm->lock` held by `vm`; `EPERM` if
+    /// another device has it. The guest gets nothing until [`Self::set_masks`].
+    pub(crate) fn claim(kvm: &Kvm, vm: &KvmGuard<'_>) -> Result<Self> {
+        vm.claim_pqap_hook(&PQAP_HOOK)?;
+        Ok(Self { kvm: kvm.into() })
+    }
+
+    /// Gives the hook back, for an attach that did not complete.
+    pub(crate) fn release(self, vm: &KvmGuard<'_>) {
+        vm.release_pqap_hook();
+    }
+
+    /// Detaching, first step, before the mdevs lock: no PQAP reaches the driver.
+    pub(crate) fn unhook(vm: &KvmGuard<'_>) {
+        vm.release_pqap_hook();
+    }
+
+    /// Detaching, second step: the guest has no AP resource left. The VM reference
+    /// goes with `self`; the caller holds another one, to drop once the driver's
+    /// locks are released.
+    pub(crate) fn detach(self, vm: &KvmGuard<'_>) {
+        vm.clear_crypto_masks();
+    }
+
+    /// The VM.
+    pub(crate) fn kvm(&self) -> &Kvm {
+        &self.kvm
+    }
+
+    /// Gives the guest exactly `apcb`; `vm` must be this link's VM, locked.
+    pub(crate) fn set_masks(&self, vm: Option<&KvmGuard<'_>>, apcb: &Apcb) {
+        match vm {
+            Some(vm) if vm.is(&self.kvm) => vm.set_crypto_masks(apcb),
+            // A path that changes an attached mdev's shadow without its VM locked
+            // is a bug in this driver: say so rather than push unlocked.
+            _ => pr_err!("guest masks not pushed: the VM's lock is not held\n"),
+        }
     }
 }

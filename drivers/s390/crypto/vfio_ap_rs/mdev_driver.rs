@@ -9,6 +9,7 @@ use crate::kernel_ext::device_attr::AttrDevice;
 use crate::kernel_ext::mdev::{self, Mdev, MdevTypeInfo};
 use crate::kernel_ext::vfio::VfioDevice;
 use crate::mdev_attrs::MDEV_GROUPS;
+use crate::vfio_device::PassthroughVfio;
 
 /// Every possible APQN could have its own mdev: 256 × 256 instances.
 const MAX_INSTANCES: u32 = 256 * 256;
@@ -29,7 +30,7 @@ pub(crate) struct PassthroughMdev;
 impl mdev::Driver for PassthroughMdev {
     fn probe(mdev: &Mdev) -> Result {
         let driver = crate::driver()?;
-        let vfio = VfioDevice::register(mdev.device())?;
+        let vfio = VfioDevice::register::<PassthroughVfio>(mdev.device())?;
         driver.add_mdev(mdev.get_device(), vfio)
     }
 

@@ -8,8 +8,11 @@
 //!
 //! # Locking (Documentation/vfio_ap_rs.rst)
 //!
-//! `ap_perms_mutex` (bus) → [`DriverState::guests`] → [`DriverState::mdevs`]. Every path takes
-//! a prefix of that order; resets run with the locks held, bounded per queue.
+//! `ap_perms_mutex` (bus) → [`DriverState::guests`] → the `kvm->lock` of the VM the
+//! mdev worked on is attached to → KVM's `pqap_hook_rwsem` (attach and detach only) →
+//! [`DriverState::mdevs`]. Every path takes a subsequence of that order; resets run
+//! with the locks held, bounded per queue. Under `guests`, no mdev is added, removed,
+//! attached or detached, and no assignment changes.
 
 use kernel::prelude::*;
 use kernel::sync::lock::{mutex::MutexBackend, Guard};
@@ -30,10 +33,13 @@ use crate::kernel_ext::ap_driver::HolderReport;
 use crate::kernel_ext::dev_print::dev_warn;
 use crate::kernel_ext::device_ext::{DevKey, Device, DeviceExt};
 use crate::kernel_ext::kvec_ext::KVecExt;
-use crate::kernel_ext::vfio::VfioDevice;
+use crate::kernel_ext::kvm::{Kvm, KvmGuard};
+use crate::kernel_ext::vfio::{EventFd, VfioDevice};
 use crate::kernel_ext::{ap, ap_perms};
 use crate::reset::reset_queue;
 use kernel::types::ARef;
+
+mod device_ops;
 
 /// One mdev of the driver.
 pub(crate) struct MdevEntry {
@@ -44,6 +50,8 @@ pub(crate) struct MdevEntry {
     /// when the bus's scan completes.
     pending: Apcb,
     guest: Option<GuestLink>,
+    /// The eventfd userspace armed for the VFIO device's request IRQ.
+    request_irq: Option<EventFd>,
     /// Taken out (and unregistered outside the locks) when the mdev goes away.
     vfio: Option<VfioDevice>,
 }
@@ -58,11 +66,16 @@ impl MdevEntry {
         self.mdev.key()
     }
 
-    /// Gives the attached guest, if any, the current shadow.
-    fn push(&self) {
+    /// Gives the attached guest, if any, the current shadow; `vm` holds its VM's lock.
+    fn push(&self, vm: Option<&KvmGuard<'_>>) {
         if let Some(guest) = &self.guest {
-            guest.set_masks(&self.shadow.apcb);
+            guest.set_masks(vm, &self.shadow.apcb);
         }
+    }
+
+    /// The VM the mdev is attached to, if any.
+    fn kvm(&self) -> Option<ARef<Kvm>> {
+        self.guest.as_ref().map(|g| g.kvm().into())
     }
 }
 
@@ -120,13 +133,40 @@ impl DriverState {
         }))
     }
 
-    /// Takes the driver's locks in their documented order: `guests`, then `mdevs`.
-    /// Every path that changes anything goes through here (the caller takes
-    /// `ap_perms_mutex` first when it needs it). Bind both guards:
-    /// `let (_guests, st) = self.lock();`.
+    /// Takes `guests`, then `mdevs`, for paths that never change what an attached
+    /// guest sees. Bind both guards: `let (_guests, st) = self.lock();`.
     fn lock(&self) -> (MutexGuard<'_, ()>, MutexGuard<'_, KBox<MdevsLocked>>) {
         let guests = self.guests.lock();
         (guests, self.mdevs.lock())
+    }
+
+    /// With `guests` held (`_guests`), runs `f` with the locks for work on the mdev
+    /// `key`: its VM's `kvm->lock` if it is attached, then `mdevs`. `f` gets the VM's
+    /// lock, for pushes.
+    fn with_mdev<R>(
+        &self,
+        _guests: &MutexGuard<'_, ()>,
+        key: Option<DevKey>,
+        f: impl FnOnce(Option<&KvmGuard<'_>>, &mut MdevsLocked) -> R,
+    ) -> R {
+        // Attachments only change under `guests`, so the VM found here stays the
+        // mdev's while `mdevs` is dropped and taken again after `kvm->lock`.
+        let kvm = key.and_then(|key| self.mdevs.lock().entry(key).and_then(MdevEntry::kvm));
+        let vm = kvm.as_deref().map(Kvm::lock);
+        let mut st = self.mdevs.lock();
+        f(vm.as_ref(), &mut st)
+    }
+
+    /// The key of the mdev at `index`, or of the owner of `apqn`.
+    fn key_at(&self, index: usize) -> Option<DevKey> {
+        self.mdevs.lock().mdevs.get(index).map(MdevEntry::key)
+    }
+
+    fn owner_key(&self, apqn: Apqn) -> Option<DevKey> {
+        let st = self.mdevs.lock();
+        st.owner_of(apqn)
+            .and_then(|i| st.mdevs.get(i))
+            .map(MdevEntry::key)
     }
 
     // ---- mdevs ----
@@ -146,6 +186,7 @@ impl DriverState {
                 shadow: Shadow::new(limits),
                 pending: Apcb::EMPTY,
                 guest: None,
+                request_irq: None,
                 vfio: Some(vfio),
             },
             GFP_KERNEL,
@@ -174,7 +215,8 @@ impl DriverState {
             aqm: *m.matrix.aqm(),
         });
         if let Some(set) = all {
-            st.reset_queues(&set);
+            // Nobody to report a failed reset to; the queue records its passability.
+            let _ = st.reset_queues(&set);
         }
         // `index` came from `index_of` under the same lock: it is in bounds.
         let _ = st.mdevs.remove(index);
@@ -189,45 +231,49 @@ impl DriverState {
         // they need the bus's mask lock.
         let perms = (what != Resource::ControlDomain).then(ap_perms::lock);
         let pool = perms.as_ref().map_or(DefaultPool::NONE, |p| p.pool());
-        let (_guests, mut st) = self.lock();
-        let index = st.index_of(dev.key()).ok_or(ENODEV)?;
-        let outcome = st.assign(index, what, id, &pool)?;
-        if let Outcome::Changed(_) = outcome {
-            if what == Resource::ControlDomain {
-                st.refilter_control_domains(index);
-            } else {
-                st.refilter(index);
+        let guests = self.guests.lock();
+        self.with_mdev(&guests, Some(dev.key()), |vm, st| {
+            let index = st.index_of(dev.key()).ok_or(ENODEV)?;
+            let outcome = st.assign(index, what, id, &pool)?;
+            if let Outcome::Changed(_) = outcome {
+                if what == Resource::ControlDomain {
+                    st.refilter_control_domains(index, vm);
+                } else {
+                    st.refilter(index, vm);
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// `unassign_adapter`, `unassign_domain`, `unassign_control_domain`.
     pub(crate) fn unassign(&self, dev: &Device, what: Resource, input: &[u8]) -> Result {
         let id = crate::ap_matrix::id_parse::parse_ulong(input).map_err(to_error)?;
-        let (_guests, mut st) = self.lock();
-        let index = st.index_of(dev.key()).ok_or(ENODEV)?;
-        let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
-        let Outcome::Changed(id) = entry.matrix.unassign(what, id).map_err(to_error)? else {
-            return Ok(());
-        };
-        let single = Mask::single(id);
-        match what {
-            Resource::Adapter => {
-                let unplug = entry.shadow.unplug_adapters(&single);
-                st.unplugged(index, unplug.push, &unplug.reset);
-            }
-            Resource::Domain => {
-                let unplug = entry.shadow.unplug_domains(&single);
-                st.unplugged(index, unplug.push, &unplug.reset);
-            }
-            Resource::ControlDomain => {
-                if entry.shadow.unplug_control_domain(id) {
-                    entry.push();
+        let guests = self.guests.lock();
+        self.with_mdev(&guests, Some(dev.key()), |vm, st| {
+            let index = st.index_of(dev.key()).ok_or(ENODEV)?;
+            let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
+            let Outcome::Changed(id) = entry.matrix.unassign(what, id).map_err(to_error)? else {
+                return Ok(());
+            };
+            let single = Mask::single(id);
+            match what {
+                Resource::Adapter => {
+                    let unplug = entry.shadow.unplug_adapters(&single);
+                    st.unplugged(index, unplug.push, &unplug.reset, vm);
+                }
+                Resource::Domain => {
+                    let unplug = entry.shadow.unplug_domains(&single);
+                    st.unplugged(index, unplug.push, &unplug.reset, vm);
+                }
+                Resource::ControlDomain => {
+                    if entry.shadow.unplug_control_domain(id) {
+                        entry.push(vm);
+                    }
                 }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// `ap_config` write: all three masks at once, validated as a whole.
@@ -235,17 +281,19 @@ impl DriverState {
         let new = crate::ap_matrix::ap_config::parse(input).map_err(to_error)?;
         let perms = ap_perms::lock();
         let pool = perms.pool();
-        let (_guests, mut st) = self.lock();
-        let index = st.index_of(dev.key()).ok_or(ENODEV)?;
-        let delta = st.replace(index, &new, &pool)?;
-        let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
-        let adapters = entry.shadow.unplug_adapters(&delta.removed.apm);
-        st.unplugged(index, adapters.push, &adapters.reset);
-        let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
-        let domains = entry.shadow.unplug_domains(&delta.removed.aqm);
-        st.unplugged(index, domains.push, &domains.reset);
-        st.refilter_all(index);
-        Ok(())
+        let guests = self.guests.lock();
+        self.with_mdev(&guests, Some(dev.key()), |vm, st| {
+            let index = st.index_of(dev.key()).ok_or(ENODEV)?;
+            let delta = st.replace(index, &new, &pool)?;
+            let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
+            let adapters = entry.shadow.unplug_adapters(&delta.removed.apm);
+            st.unplugged(index, adapters.push, &adapters.reset, vm);
+            let entry = st.mdevs.get_mut(index).ok_or(ENODEV)?;
+            let domains = entry.shadow.unplug_domains(&delta.removed.aqm);
+            st.unplugged(index, domains.push, &domains.reset, vm);
+            st.refilter_all(index, vm);
+            Ok(())
+        })
     }
 
     /// `matrix`, `guest_matrix`, `control_domains`, `ap_config` read.
@@ -278,38 +326,45 @@ impl DriverState {
 
     /// A queue was probed: bind it, and let the owning mdev's shadow take it in.
     pub(crate) fn probe_queue(&self, apqn: Apqn) {
-        let (_guests, mut st) = self.lock();
-        st.queues.bind(apqn);
-        if let Some(index) = st.owner_of(apqn) {
-            let defer = st
-                .mdevs
-                .get(index)
-                .is_some_and(|m| shadow::probe_defers_filter(&m.pending));
-            if !defer {
-                st.refilter(index);
+        let guests = self.guests.lock();
+        self.with_mdev(&guests, self.owner_key(apqn), |vm, st| {
+            st.queues.bind(apqn);
+            if let Some(index) = st.owner_of(apqn) {
+                let defer = st
+                    .mdevs
+                    .get(index)
+                    .is_some_and(|m| shadow::probe_defers_filter(&m.pending));
+                if !defer {
+                    st.refilter(index, vm);
+                }
             }
-        }
+        })
     }
 
     /// A queue leaves the driver: unplug or reset as upstream does, then unbind.
     pub(crate) fn remove_queue(&self, apqn: Apqn) {
-        let (_guests, mut st) = self.lock();
-        let host = st.host;
-        let owner = st.owner_of(apqn);
-        let shadow = owner
-            .and_then(|i| st.mdevs.get_mut(i))
-            .map(|m| &mut m.shadow);
-        match shadow::queue_removal(shadow, &host, apqn) {
-            QueueRemoval::UnplugAdapter { reset } => {
-                if let Some(entry) = owner.and_then(|i| st.mdevs.get(i)) {
-                    entry.push();
+        let guests = self.guests.lock();
+        self.with_mdev(&guests, self.owner_key(apqn), |vm, st| {
+            let host = st.host;
+            let owner = st.owner_of(apqn);
+            let shadow = owner
+                .and_then(|i| st.mdevs.get_mut(i))
+                .map(|m| &mut m.shadow);
+            match shadow::queue_removal(shadow, &host, apqn) {
+                QueueRemoval::UnplugAdapter { reset } => {
+                    if let Some(entry) = owner.and_then(|i| st.mdevs.get(i)) {
+                        entry.push(vm);
+                    }
+                    // Nobody to report a failed reset to; the queue records its passability.
+                    let _ = st.reset_queues(&reset);
                 }
-                st.reset_queues(&reset);
+                QueueRemoval::ResetQueue => {
+                    st.reset_one(apqn);
+                }
+                QueueRemoval::FreeIrqOnly => {}
             }
-            QueueRemoval::ResetQueue => st.reset_one(apqn),
-            QueueRemoval::FreeIrqOnly => {}
-        }
-        st.queues.unbind(apqn);
+            st.queues.unbind(apqn);
+        })
     }
 
     /// The queue's `status` attribute.
@@ -356,13 +411,21 @@ impl DriverState {
 
     /// The host configuration changed: unplug what left, record what arrived.
     pub(crate) fn config_changed(&self, new: &HostConfig, old: &HostConfig) {
-        let (_guests, mut st) = self.lock();
+        let guests = self.guests.lock();
         let delta = new.delta_from(old);
-        for entry in st.mdevs.iter_mut() {
-            if entry.shadow.unplug_config(&entry.matrix, &delta) {
-                entry.push();
-            }
+        // One mdev at a time, each with its own VM locked, as upstream does.
+        let mut index = 0;
+        while let Some(key) = self.key_at(index) {
+            self.with_mdev(&guests, Some(key), |vm, st| {
+                if let Some(entry) = st.mdevs.get_mut(index) {
+                    if entry.shadow.unplug_config(&entry.matrix, &delta) {
+                        entry.push(vm);
+                    }
+                }
+            });
+            index += 1;
         }
+        let mut st = self.mdevs.lock();
         if !st.mdevs.is_empty() && delta.has_additions() {
             // The type check of added adapters issues TAPQs: do it once, against an
             // all-assigned matrix, then intersect per mdev.
@@ -383,22 +446,26 @@ impl DriverState {
 
     /// The scan after a configuration change completed: plug in what arrived.
     pub(crate) fn scan_complete(&self) {
-        let (_guests, mut st) = self.lock();
-        for index in 0..st.mdevs.len() {
-            let host = st.host;
-            let MdevsLocked { mdevs, queues, .. } = &mut **st;
-            let Some(entry) = mdevs.get_mut(index) else {
-                continue;
-            };
-            if entry.pending.is_empty() {
-                continue;
-            }
-            let pending = entry.pending;
-            entry.pending = Apcb::EMPTY;
-            let filtered = entry
-                .shadow
-                .hot_plug_config(&entry.matrix, &host, &pending, |q| queues.is_passable(q));
-            st.filtered(index, &filtered);
+        let guests = self.guests.lock();
+        let mut index = 0;
+        while let Some(key) = self.key_at(index) {
+            self.with_mdev(&guests, Some(key), |vm, st| {
+                let host = st.host;
+                let MdevsLocked { mdevs, queues, .. } = st;
+                let Some(entry) = mdevs.get_mut(index) else {
+                    return;
+                };
+                if entry.pending.is_empty() {
+                    return;
+                }
+                let pending = entry.pending;
+                entry.pending = Apcb::EMPTY;
+                let filtered = entry
+                    .shadow
+                    .hot_plug_config(&entry.matrix, &host, &pending, |q| queues.is_passable(q));
+                st.filtered(index, &filtered, vm);
+            });
+            index += 1;
         }
     }
 }
@@ -410,6 +477,10 @@ impl MdevsLocked {
 
     fn entry(&self, key: DevKey) -> Option<&MdevEntry> {
         self.mdevs.iter().find(|m| m.key() == key)
+    }
+
+    fn entry_mut(&mut self, key: DevKey) -> Option<&mut MdevEntry> {
+        self.mdevs.iter_mut().find(|m| m.key() == key)
     }
 
     /// Every mdev but `index`, newest first, as validation wants them.
@@ -474,7 +545,7 @@ impl MdevsLocked {
     }
 
     /// Re-derives the adapters and domains of mdev `index`'s shadow.
-    fn refilter(&mut self, index: usize) {
+    fn refilter(&mut self, index: usize, vm: Option<&KvmGuard<'_>>) {
         let host = self.host;
         let Some(entry) = self.mdevs.get_mut(index) else {
             return;
@@ -483,21 +554,21 @@ impl MdevsLocked {
         let filtered = entry
             .shadow
             .filter(&entry.matrix, &host, |q| queues.is_passable(q));
-        self.filtered(index, &filtered);
+        self.filtered(index, &filtered, vm);
     }
 
     /// Re-derives the control domains of mdev `index`'s shadow.
-    fn refilter_control_domains(&mut self, index: usize) {
+    fn refilter_control_domains(&mut self, index: usize, vm: Option<&KvmGuard<'_>>) {
         let host = self.host;
         if let Some(entry) = self.mdevs.get_mut(index) {
             if entry.shadow.filter_cdoms(&entry.matrix, &host) {
-                entry.push();
+                entry.push(vm);
             }
         }
     }
 
     /// Re-derives the whole shadow of mdev `index`, pushing once.
-    fn refilter_all(&mut self, index: usize) {
+    fn refilter_all(&mut self, index: usize, vm: Option<&KvmGuard<'_>>) {
         let host = self.host;
         let Some(entry) = self.mdevs.get_mut(index) else {
             return;
@@ -507,37 +578,45 @@ impl MdevsLocked {
             .shadow
             .filter(&entry.matrix, &host, |q| queues.is_passable(q));
         filtered.changed |= entry.shadow.filter_cdoms(&entry.matrix, &host);
-        self.filtered(index, &filtered);
+        self.filtered(index, &filtered, vm);
     }
 
     /// After a filter run: push if the shadow changed, then reset the queues of the
     /// adapters that were filtered out.
-    fn filtered(&mut self, index: usize, filtered: &Filtered) {
-        self.unplugged(index, filtered.changed, &filtered.reset);
+    fn filtered(&mut self, index: usize, filtered: &Filtered, vm: Option<&KvmGuard<'_>>) {
+        self.unplugged(index, filtered.changed, &filtered.reset, vm);
     }
 
     /// After an unplug edit: push if asked, then reset the bound queues of `reset`.
-    fn unplugged(&mut self, index: usize, push: bool, reset: &QueueSet) {
+    fn unplugged(&mut self, index: usize, push: bool, reset: &QueueSet, vm: Option<&KvmGuard<'_>>) {
         if push {
             if let Some(entry) = self.mdevs.get(index) {
-                entry.push();
+                entry.push(vm);
             }
         }
-        self.reset_queues(reset);
+        // Nobody to report a failed reset to; the queue records its passability.
+        let _ = self.reset_queues(reset);
     }
 
-    /// Resets every bound queue of `set`, recording whether each stays passable.
-    fn reset_queues(&mut self, set: &QueueSet) {
-        for apqn in set.iter() {
+    /// Resets every bound queue of `set`, recording whether each stays passable;
+    /// the batch's result (`EIO` if a queue's last ZAPQ failed, `ETIMEDOUT` if one
+    /// did not settle). Every queue is reset whatever the others do.
+    fn reset_queues(&mut self, set: &QueueSet) -> Result {
+        // One closure both tests and resets: it needs `self` mutably.
+        let outcomes = set.iter().filter_map(|apqn| {
             if self.queues.is_bound(apqn) {
-                self.reset_one(apqn);
+                Some(self.reset_one(apqn))
+            } else {
+                None
             }
-        }
+        });
+        crate::ap_matrix::reset::batch_result(outcomes).map_err(to_error)
     }
 
-    fn reset_one(&mut self, apqn: Apqn) {
+    fn reset_one(&mut self, apqn: Apqn) -> crate::ap_matrix::reset::ResetOutcome {
         let outcome = reset_queue(apqn);
         self.queues.set_passable(apqn, outcome.passable());
+        outcome
     }
 }
 

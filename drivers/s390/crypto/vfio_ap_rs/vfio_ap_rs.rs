@@ -32,6 +32,7 @@ mod kernel_ext {
     pub(crate) mod device_ext;
     pub(crate) mod global;
     pub(crate) mod kvec_ext;
+    pub(crate) mod kvm;
     pub(crate) mod mdev;
     pub(crate) mod s390_dbf;
     pub(crate) mod static_bus;
@@ -46,6 +47,7 @@ mod mdev_driver;
 mod queue_driver;
 mod reset;
 mod state;
+mod vfio_device;
 
 use kernel_ext::global::{Global, Published};
 use kernel_ext::s390_dbf::DebugArea;

@@ -129,13 +129,14 @@ impl ResetOutcome {
 
 /// The result of a batch of resets (`reset_queues`, `reset_qlist`): `ETIMEDOUT` if
 /// any queue timed out, else `EIO` if any ended with a non-zero ZAPQ code, else Ok.
+/// Every outcome is taken, so an iterator that performs the resets as it goes runs
+/// all of them whatever the earlier ones did.
 pub fn batch_result(outcomes: impl IntoIterator<Item = ResetOutcome>) -> Result<(), Errno> {
     let mut result = Ok(());
     for o in outcomes {
-        match o.result() {
-            Err(Errno::ETIMEDOUT) => return Err(Errno::ETIMEDOUT),
-            Err(e) => result = Err(e),
-            Ok(()) => {}
+        match (o.result(), result) {
+            (_, Err(Errno::ETIMEDOUT)) | (Ok(()), _) => {}
+            (Err(e), _) => result = Err(e),
         }
     }
     result
@@ -543,6 +544,12 @@ mod tests {
         let ok = outcome(&run(&mut ResetMachine::new(Q), &[0], &[0]));
         let deconf = outcome(&run(&mut ResetMachine::new(Q), &[3], &[]));
         assert_eq!(batch_result([deconf, o, ok]), Err(Errno::ETIMEDOUT));
+        assert_eq!(batch_result([o, deconf]), Err(Errno::ETIMEDOUT));
+        // A lazy batch runs every reset even after one timed out.
+        let mut ran = 0;
+        let lazy = [o, ok, deconf].into_iter().inspect(|_| ran += 1);
+        assert_eq!(batch_result(lazy), Err(Errno::ETIMEDOUT));
+        assert_eq!(ran, 3);
         assert_eq!(DEFAULT_RESET_BOUND_MS, ResetMachine::new(Q).bound_ms());
         // A re-zap loop (ZAPQ keeps answering 0x02) is bounded too.
         let o = outcome(&run(&mut ResetMachine::with_bound(Q, 60), &[2; 8], &[0; 8]));

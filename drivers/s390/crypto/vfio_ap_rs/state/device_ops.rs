@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! What the VFIO device's callbacks do to the driver's state: attach an mdev to
+//! the VM userspace opened it for, detach it at close, reset its queues, and keep
+//! and fire the request eventfd.
+
+use kernel::prelude::*;
+
+use super::DriverState;
+use crate::ap_matrix::shadow::QueueSet;
+use crate::guest::GuestLink;
+use crate::kernel_ext::dev_print::{dev_notice, Ratelimit};
+use crate::kernel_ext::device_ext::{Device, DeviceExt};
+use crate::kernel_ext::kvm::Kvm;
+use crate::kernel_ext::vfio::EventFd;
+
+/// The rate limit of the "Relaying device request" notices.
+static RELAYING: Ratelimit = Ratelimit::new();
+
+impl DriverState {
+    /// `open_device`: attaches the mdev to `kvm` and gives the guest the current
+    /// shadow as it is (no refilter, no reset). `EINVAL` without a VM; `EPERM` if
+    /// the VM has a pass-through device already.
+    pub(crate) fn attach(&self, dev: &Device, kvm: Option<&Kvm>) -> Result {
+        let kvm = kvm.ok_or(EINVAL)?;
+        // Every s390 VM has a crypto control block; one without gets nothing.
+        if !kvm.has_crycb() {
+            return Ok(());
+        }
+        let _guests = self.guests.lock();
+        let vm = kvm.lock();
+        let link = GuestLink::claim(kvm, &vm)?;
+        let mut st = self.mdevs.lock();
+        let Some(entry) = st.entry_mut(dev.key()) else {
+            drop(st);
+            link.release(&vm);
+            return Err(ENODEV);
+        };
+        link.set_masks(Some(&vm), &entry.shadow.apcb);
+        entry.guest = Some(link);
+        Ok(())
+    }
+
+    /// `close_device`: the guest loses every AP resource, then every queue of the
+    /// mdev is reset. The shadow stays (`guest_matrix` still shows it). The request
+    /// eventfd is released too (upstream keeps it until the next `SET_IRQS`).
+    pub(crate) fn detach(&self, dev: &Device) {
+        let guests = self.guests.lock();
+        let kvm = self.mdevs.lock().entry(dev.key()).and_then(|m| m.kvm());
+        let request_irq = {
+            let vm = kvm.as_deref().map(Kvm::lock);
+            if let Some(vm) = &vm {
+                GuestLink::unhook(vm);
+            }
+            let mut st = self.mdevs.lock();
+            let Some(entry) = st.entry_mut(dev.key()) else {
+                return;
+            };
+            let request_irq = entry.request_irq.take();
+            let Some(link) = entry.guest.take() else {
+                return;
+            };
+            if let Some(vm) = &vm {
+                link.detach(vm);
+            }
+            let all = QueueSet {
+                apm: *entry.matrix.apm(),
+                aqm: *entry.matrix.aqm(),
+            };
+            // Upstream ignores the batch's result here too: a queue that fails to
+            // reset is kept from the next guest by its recorded state.
+            let _ = st.reset_queues(&all);
+            request_irq
+        };
+        drop(guests);
+        // Outside the locks: the last reference to a VM may destroy it.
+        drop(kvm);
+        drop(request_irq);
+    }
+
+    /// `VFIO_DEVICE_RESET`: resets every queue of the mdev (its assigned queues
+    /// bound to the driver), attached or not. `EIO` if a queue's reset failed.
+    pub(crate) fn reset_device(&self, dev: &Device) -> Result {
+        let mut st = self.mdevs.lock();
+        let entry = st.entry(dev.key()).ok_or(ENODEV)?;
+        let all = QueueSet {
+            apm: *entry.matrix.apm(),
+            aqm: *entry.matrix.aqm(),
+        };
+        st.reset_queues(&all)
+    }
+
+    /// `SET_IRQS` on the request IRQ: `Some` arms (replacing any armed eventfd),
+    /// `None` disarms.
+    pub(crate) fn set_request_irq(&self, dev: &Device, eventfd: Option<EventFd>) -> Result {
+        let old = {
+            let mut st = self.mdevs.lock();
+            let entry = st.entry_mut(dev.key()).ok_or(ENODEV)?;
+            core::mem::replace(&mut entry.request_irq, eventfd)
+        };
+        drop(old);
+        Ok(())
+    }
+
+    /// The VFIO core asks, every 10 s while removing the mdev, that userspace
+    /// release the device: signal the request eventfd, or say that nobody listens.
+    pub(crate) fn request(&self, dev: &Device, count: u32) {
+        let st = self.mdevs.lock();
+        match st.entry(dev.key()).and_then(|m| m.request_irq.as_ref()) {
+            Some(eventfd) => {
+                if count % 10 == 0 {
+                    RELAYING.notice_dev(
+                        dev,
+                        format_args!("Relaying device request to user (#{count})\n"),
+                    );
+                }
+                eventfd.signal();
+            }
+            None if count == 0 => dev_notice!(
+                dev,
+                "No device request registered, blocked until released by user\n"
+            ),
+            None => {}
+        }
+    }
+}

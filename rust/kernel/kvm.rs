@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-only
+
+//! A KVM virtual machine (`struct kvm`) as a crypto pass-through driver sees it: a
+//! reference-counted VM whose crypto control block (CRYCB) holds the guest's AP
+//! masks, changed only under the VM's `kvm->lock`, and whose PQAP(AQIC) intercepts
+//! go to at most one registered hook.
+//!
+//! C header: arch/s390/include/asm/kvm_host.h (`kvm_arch_crypto_*`, `kvm_s390_crypto`)
+
+use core::marker::PhantomData;
+use core::ptr::NonNull;
+use kernel::bindings;
+use kernel::error::from_result;
+use kernel::ffi::c_int;
+use kernel::prelude::*;
+use kernel::types::{ARef, AlwaysRefCounted, Opaque};
+
+use super::bitmap::longs_from_mask;
+use crate::ap_matrix::apcb::Apcb;
+
+/// A KVM VM.
+///
+/// # Invariants
+///
+/// A `&Kvm` points to a live `struct kvm`: its holder owns a reference.
+#[repr(transparent)]
+pub(crate) struct Kvm(Opaque<bindings::kvm>);
+
+// SAFETY: `kvm_get_kvm` and `kvm_put_kvm` may be called from any thread, and the
+// fields this type touches are protected by the VM's own locks.
+unsafe impl Send for Kvm {}
+// SAFETY: as above; every shared access goes through the VM's locks.
+unsafe impl Sync for Kvm {}
+
+// SAFETY: `kvm_get_kvm`/`kvm_put_kvm` maintain the VM's `users_count`; the VM is
+// destroyed only when it drops to zero.
+unsafe impl AlwaysRefCounted for Kvm {
+    fn inc_ref(&self) {
+        // SAFETY: `self` is live (type invariant).
+        unsafe { bindings::kvm_get_kvm(self.0.get()) }
+    }
+
+    unsafe fn dec_ref(obj: NonNull<Self>) {
+        // SAFETY: the caller gives up a reference it owns.
+        unsafe { bindings::kvm_put_kvm(obj.cast().as_ptr()) }
+    }
+}
+
+/// What a driver does with a guest's intercepted PQAP(AQIC).
+pub(crate) trait PqapHandler {
+    /// KVM's `handle_pqap` calls this for the VM `kvm` with the PQAP hook lock held
+    /// for reading. `Ok` means the guest's registers hold the answer; an error
+    /// `EOPNOTSUPP` makes KVM hand the instruction to userspace.
+    fn pqap(kvm: &Kvm) -> Result;
+}
+
+/// A PQAP hook (`crypto_hook`) at a stable address, as KVM keeps a pointer to it
+/// while it is registered.
+pub(crate) struct PqapHook<T: PqapHandler>(Opaque<bindings::crypto_hook>, PhantomData<T>);
+
+// SAFETY: the hook is a function pointer, written once at construction.
+unsafe impl<T: PqapHandler> Sync for PqapHook<T> {}
+
+impl<T: PqapHandler> PqapHook<T> {
+    /// The hook for `T`.
+    pub(crate) const fn new() -> Self {
+        Self(Opaque::new(Some(pqap_trampoline::<T>)), PhantomData)
+    }
+}
+
+/// # Safety
+///
+/// Called by KVM only, with a live vCPU of a live VM.
+unsafe extern "C" fn pqap_trampoline<T: PqapHandler>(vcpu: *mut bindings::kvm_vcpu) -> c_int {
+    // SAFETY: KVM passes a live vCPU, whose VM outlives it.
+    let kvm = unsafe { &*(*vcpu).kvm.cast::<Kvm>() };
+    from_result(|| T::pqap(kvm).map(|()| 0))
+}
+
+impl Kvm {
+    /// A new reference to the VM at `ptr`.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` points to a live `struct kvm` for the duration of the call.
+    pub(crate) unsafe fn get(ptr: *mut bindings::kvm) -> ARef<Kvm> {
+        // SAFETY: the caller guarantees `ptr` is live; `Kvm` is transparent over it.
+        let kvm = unsafe { &*ptr.cast::<Kvm>() };
+        kvm.into()
+    }
+
+    /// Whether the VM has a crypto control block. Every s390 VM has one; upstream
+    /// checks, so a VM without one is simply never given AP resources.
+    pub(crate) fn has_crycb(&self) -> bool {
+        // SAFETY: `crycbd` is set when the VM is created and never changes.
+        unsafe { (*self.0.get()).arch.crypto.crycbd != 0 }
+    }
+
+    /// Takes the VM's `kvm->lock`, which every CRYCB change needs.
+    pub(crate) fn lock(&self) -> KvmGuard<'_> {
+        // SAFETY: the VM is live; its `lock` was initialised when it was created.
+        unsafe { bindings::mutex_lock(&raw mut (*self.0.get()).lock) };
+        // INVARIANT: locked above.
+        KvmGuard { kvm: self }
+    }
+}
+
+/// `kvm->lock`, held.
+///
+/// # Invariants
+///
+/// The VM's `lock` is held by this thread until the guard drops.
+pub(crate) struct KvmGuard<'a> {
+    kvm: &'a Kvm,
+}
+
+impl KvmGuard<'_> {
+    /// Whether this is the lock of `kvm`.
+    pub(crate) fn is(&self, kvm: &Kvm) -> bool {
+        core::ptr::eq(self.kvm, kvm)
+    }
+
+    /// Gives the guest exactly `apcb`: KVM blocks the vCPUs, writes the CRYCB and
+    /// makes the vCPUs re-read it.
+    pub(crate) fn set_crypto_masks(&self, apcb: &Apcb) {
+        let mut apm = longs_from_mask(&apcb.apm);
+        let mut aqm = longs_from_mask(&apcb.aqm);
+        let mut adm = longs_from_mask(&apcb.adm);
+        // SAFETY: `kvm->lock` is held (type invariant), as the function requires; the
+        // masks are 256-bit arrays, as many bits as the widest CRYCB format has.
+        unsafe {
+            bindings::kvm_arch_crypto_set_masks(
+                self.kvm.0.get(),
+                apm.as_mut_ptr(),
+                aqm.as_mut_ptr(),
+                adm.as_mut_ptr(),
+            )
+        }
+    }
+
+    /// Takes every AP resource away from the guest.
+    pub(crate) fn clear_crypto_masks(&self) {
+        // SAFETY: `kvm->lock` is held (type invariant).
+        unsafe { bindings::kvm_arch_crypto_clear_masks(self.kvm.0.get()) }
+    }
+
+    /// Registers `hook` as the VM's PQAP hook, under `pqap_hook_rwsem`. `EPERM` if
+    /// one is registered already: a VM takes one pass-through device.
+    pub(crate) fn claim_pqap_hook<T: PqapHandler>(&self, hook: &'static PqapHook<T>) -> Result {
+        self.with_pqap_hook(|slot| {
+            if !slot.is_null() {
+                return Err(EPERM);
+            }
+            *slot = hook.0.get();
+            Ok(())
+        })
+    }
+
+    /// Unregisters the VM's PQAP hook; no PQAP reaches it once this returns.
+    pub(crate) fn release_pqap_hook(&self) {
+        let _ = self.with_pqap_hook(|slot| {
+            *slot = core::ptr::null_mut();
+            Ok(())
+        });
+    }
+
+    fn with_pqap_hook(&self, f: impl FnOnce(&mut *mut bindings::crypto_hook) -> Result) -> Result {
+        let crypto = {
+            // SAFETY: the VM is live.
+            unsafe { &raw mut (*self.kvm.0.get()).arch.crypto }
+        };
+        // SAFETY: the semaphore was initialised with the VM; taking it for writing
+        // excludes KVM's PQAP handler, which reads the hook under it.
+        unsafe { bindings::down_write(&raw mut (*crypto).pqap_hook_rwsem) };
+        // SAFETY: the hook pointer is protected by the semaphore held above.
+        let result = f(unsafe { &mut (*crypto).pqap_hook });
+        // SAFETY: taken above.
+        unsafe { bindings::up_write(&raw mut (*crypto).pqap_hook_rwsem) };
+        result
+    }
+}
+
+impl Drop for KvmGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: held since `Kvm::lock` (type invariant).
+        unsafe { bindings::mutex_unlock(&raw mut (*self.kvm.0.get()).lock) }
+    }
+}

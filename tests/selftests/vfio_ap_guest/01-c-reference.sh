@@ -1,0 +1,50 @@
+#!/bin/sh
+# The guest scenario (lib.inc) against the upstream C vfio_ap.ko: its transcript,
+# /tmp/guest.vfio_ap, is what 02-rust-guest.sh compares our driver with. The facts
+# the scenario rests on are checked here against upstream 6.12's documented
+# behaviour, so the reference is verified and not only recorded.
+. /tests/lib/ktap.sh
+. "$(dirname "$0")/lib.inc"
+
+OUT=/tmp/guest.vfio_ap
+start=$(date +%s)
+run_scenario /modules/vfio_ap.ko $OUT > /tmp/guest.vfio_ap.log 2>&1
+took=$(($(date +%s) - start))
+
+t='	'
+expectations=$(cat <<EOF2
+setup${t}insmod -> OK
+setup${t}queues bound to vfio_ap: 32
+attach${t}vmm vm: ok
+attach${t}vmm open A: ok
+attach${t}status 00.0004: in use
+attach${t}status 01.0006: assigned
+attach${t}zapq 00.0004: +0
+attach${t}vmm info A: ok flags=0x21 regions=0 irqs=1 cap_offset=0xdead
+attach${t}vmm info A 15: err EINVAL
+attach${t}vmm irq-info A 0: ok flags=0x1 count=1
+attach${t}vmm irq-info A 1: err EINVAL
+attach${t}vmm region A: err EOPNOTSUPP
+attach${t}vmm reset A: ok${t}zapq 00.0004: +2
+one_vm${t}vmm open B: err EINVAL
+one_vm${t}vmm kvm-add B: ok${t}vmm open B: err EPERM
+close${t}vmm close A: ok${t}crycb: CLR CRYCB:
+close${t}status 00.0004: assigned
+remove${t}rmmod while open -> FAIL
+remove${t}request eventfd: ok count=1
+remove${t}A exists while open: yes
+remove${t}remove after close: done
+remove${t}A exists after close: no
+cleanup${t}queues bound to cex4queue: 64
+EOF2
+)
+printf '%s\n' "$expectations" > /tmp/guest.vfio_ap.expected
+n=$(grep -c . /tmp/guest.vfio_ap.expected)
+ktap_plan $((n + 2))
+ktap_diag "transcript $OUT: $(wc -l < $OUT) lines, scenario took $took s"
+sed 's/^/# /' $OUT
+ktap_check "the scenario ran to its end (cleanup section present)" grep -qxF '== cleanup' $OUT
+section_lines attach $OUT | grep -q '^crycb: SET CRYCB: apm' && pushed=yes
+ktap_check "the guest was given masks at attach (a SET CRYCB event)" [ "$pushed" = yes ]
+check_expectations $OUT /tmp/guest.vfio_ap.expected
+ktap_finish

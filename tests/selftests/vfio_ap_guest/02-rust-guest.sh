@@ -1,0 +1,27 @@
+#!/bin/sh
+# The guest scenario (lib.inc) against our vfio_ap_rs.ko in the same boot as the C
+# reference (01-c-reference.sh), its transcript compared with the C one line by
+# line, one test per section. Differences listed in guest-allow.txt are deliberate
+# and accepted; every other difference fails.
+. /tests/lib/ktap.sh
+. "$(dirname "$0")/lib.inc"
+
+dir=$(dirname "$0")
+C_OUT=/tmp/guest.vfio_ap
+RS_OUT=/tmp/guest.vfio_ap_rs
+RS_KO=/modules/vfio_ap_rs.ko
+
+[ -s $C_OUT ] || run_scenario /modules/vfio_ap.ko $C_OUT > /tmp/guest.vfio_ap.log 2>&1
+: > $RS_OUT
+start=$(date +%s)
+[ -f $RS_KO ] && run_scenario $RS_KO $RS_OUT > /tmp/guest.vfio_ap_rs.log 2>&1
+took=$(($(date +%s) - start))
+
+n=$(sed -n 's/^== //p' $C_OUT | grep -c .)
+ktap_plan $((n + 3))
+ktap_diag "C transcript: $(wc -l < $C_OUT) lines; Rust transcript: $(wc -l < $RS_OUT) lines, scenario took $took s"
+sed 's/^/# /' $RS_OUT
+ktap_check "vfio_ap_rs.ko is in the guest image" [ -f $RS_KO ]
+ktap_check "the Rust scenario ran to its end" grep -qxF '== cleanup' $RS_OUT
+compare_sections $C_OUT $RS_OUT "$dir/guest-allow.txt"
+ktap_finish
