@@ -216,6 +216,21 @@ compare_lines() {
 		}' "$1"
 }
 
+# run_both NAME: a suite's scenario (its `run_scenario DRIVER_KO OUT`) against the
+# C vfio_ap.ko, unless an earlier script of the suite ran it in this boot, then
+# against vfio_ap_rs.ko. Sets C_OUT and RS_OUT (/tmp/NAME.vfio_ap[_rs], the
+# transcripts), RS_KO, and TOOK (the Rust run's seconds).
+run_both() {
+	C_OUT=/tmp/$1.vfio_ap
+	RS_OUT=/tmp/$1.vfio_ap_rs
+	RS_KO=/modules/vfio_ap_rs.ko
+	[ -s "$C_OUT" ] || run_scenario /modules/vfio_ap.ko "$C_OUT" > "$C_OUT.log" 2>&1
+	: > "$RS_OUT"
+	start=$(date +%s)
+	[ -f $RS_KO ] && run_scenario $RS_KO "$RS_OUT" > "$RS_OUT.log" 2>&1
+	TOOK=$(($(date +%s) - start))
+}
+
 # compare_sections C_OUT RUST_OUT ALLOW_FILE: one KTAP test per section of the C
 # transcript (the Rust one has it, with the same lines once ALLOW_FILE's deliberate
 # differences are taken out), then one that no section is only in the Rust one:

@@ -73,6 +73,15 @@ impl MdevEntry {
         }
     }
 
+    /// Every queue assigned to the mdev (its matrix), which is what a reset of the
+    /// whole mdev covers (the bound ones among them).
+    fn all_queues(&self) -> QueueSet {
+        QueueSet {
+            apm: *self.matrix.apm(),
+            aqm: *self.matrix.aqm(),
+        }
+    }
+
     /// The VM the mdev is attached to, if any.
     fn kvm(&self) -> Option<ARef<Kvm>> {
         self.guest.as_ref().map(|g| g.kvm().into())
@@ -210,10 +219,7 @@ impl DriverState {
         let Some(index) = st.index_of(dev.key()) else {
             return;
         };
-        let all = st.mdevs.get(index).map(|m| QueueSet {
-            apm: *m.matrix.apm(),
-            aqm: *m.matrix.aqm(),
-        });
+        let all = st.mdevs.get(index).map(MdevEntry::all_queues);
         if let Some(set) = all {
             // Nobody to report a failed reset to; the queue records its passability.
             let _ = st.reset_queues(&set);

@@ -7,7 +7,6 @@
 use kernel::prelude::*;
 
 use super::DriverState;
-use crate::ap_matrix::shadow::QueueSet;
 use crate::guest::GuestLink;
 use crate::kernel_ext::dev_print::{dev_notice, Ratelimit};
 use crate::kernel_ext::device_ext::{Device, DeviceExt};
@@ -63,10 +62,7 @@ impl DriverState {
             if let Some(vm) = &vm {
                 link.detach(vm);
             }
-            let all = QueueSet {
-                apm: *entry.matrix.apm(),
-                aqm: *entry.matrix.aqm(),
-            };
+            let all = entry.all_queues();
             // Upstream ignores the batch's result here too: a queue that fails to
             // reset is kept from the next guest by its recorded state.
             let _ = st.reset_queues(&all);
@@ -83,10 +79,7 @@ impl DriverState {
     pub(crate) fn reset_device(&self, dev: &Device) -> Result {
         let mut st = self.mdevs.lock();
         let entry = st.entry(dev.key()).ok_or(ENODEV)?;
-        let all = QueueSet {
-            apm: *entry.matrix.apm(),
-            aqm: *entry.matrix.aqm(),
-        };
+        let all = entry.all_queues();
         st.reset_queues(&all)
     }
 
