@@ -7,19 +7,11 @@
 . "$(dirname "$0")/lib.inc"
 
 dir=$(dirname "$0")
-C_OUT=/tmp/guest.vfio_ap
-RS_OUT=/tmp/guest.vfio_ap_rs
-RS_KO=/modules/vfio_ap_rs.ko
-
-[ -s $C_OUT ] || run_scenario /modules/vfio_ap.ko $C_OUT > /tmp/guest.vfio_ap.log 2>&1
-: > $RS_OUT
-start=$(date +%s)
-[ -f $RS_KO ] && run_scenario $RS_KO $RS_OUT > /tmp/guest.vfio_ap_rs.log 2>&1
-took=$(($(date +%s) - start))
+run_both guest
 
 n=$(sed -n 's/^== //p' $C_OUT | grep -c .)
 ktap_plan $((n + 3))
-ktap_diag "C transcript: $(wc -l < $C_OUT) lines; Rust transcript: $(wc -l < $RS_OUT) lines, scenario took $took s"
+ktap_diag "C transcript: $(wc -l < $C_OUT) lines; Rust transcript: $(wc -l < $RS_OUT) lines, scenario took $TOOK s"
 sed 's/^/# /' $RS_OUT
 ktap_check "vfio_ap_rs.ko is in the guest image" [ -f $RS_KO ]
 ktap_check "the Rust scenario ran to its end" grep -qxF '== cleanup' $RS_OUT
