@@ -79,7 +79,7 @@ if ! qemu_is_current; then
 fi
 
 # bindgen for the kernel's Rust bindings: installed once into a project-owned root.
-BINDGEN_ROOT="${VFIO_AP_RS_TOOLS:-$HOME/.cache/vfio-ap-rs/tools}"
+BINDGEN_ROOT="${VFIO_AP_RS_CACHE:-$HOME/.cache/vfio-ap-rs}/tools"
 BINDGEN_VERSION=0.73.2
 if [ ! -x "$BINDGEN_ROOT/bin/bindgen" ] || ! "$BINDGEN_ROOT/bin/bindgen" --version 2>/dev/null | grep -q "$BINDGEN_VERSION"; then
   log "installing bindgen-cli $BINDGEN_VERSION into $BINDGEN_ROOT"
