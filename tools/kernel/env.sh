@@ -24,7 +24,8 @@ kernel_make_args() {
 BUILTIN_SOURCE_DIRS=(drivers/s390/crypto/ap_sim drivers/s390/crypto/ap_masks drivers/s390/crypto/ap_matrix rust/kernel)
 # New files of ours in directories of upstream's tree (the patches only edit
 # upstream's files); copied into the tree at the same paths, like the directories.
-BUILTIN_SOURCE_FILES=(arch/s390/include/asm/ap_sim.h drivers/s390/crypto/ap_masks.h
+BUILTIN_SOURCE_FILES=(arch/s390/include/asm/ap_sim.h arch/s390/kvm/ap_sim_view.c arch/s390/kvm/ap_sim_view.h
+  drivers/s390/crypto/ap_masks.h
   rust/helpers/ap.c rust/helpers/device.c rust/helpers/string.c)
 # Those of the directories that upstream's tree has too (our rust/kernel/ files sit beside the
 # kernel crate's): an incremental build replaces only our files there.

@@ -12,6 +12,7 @@ run_scenario /modules/vfio_ap.ko $OUT > /tmp/guest.vfio_ap.log 2>&1
 took=$(($(date +%s) - start))
 
 t='	'
+z62=00000000000000000000000000000000000000000000000000000000000000
 expectations=$(cat <<EOF2
 setup${t}insmod -> OK
 setup${t}queues bound to vfio_ap: 32
@@ -20,12 +21,22 @@ attach${t}vmm open A: ok
 attach${t}status 00.0004: in use
 attach${t}status 01.0006: assigned
 attach${t}zapq 00.0004: +0
+attach${t}events: push
+attach${t}view: format 2 0x80$z62,0x0c$z62,0x08$z62
+attach${t}guest tapq 00.0004: rc 0x00
+attach${t}guest tapq 00.0006: rc 0x01
+hotplug${t}guest tapq 00.0006: rc 0x00
+hotplug${t}guest tapq 00.0005: rc 0x01
+hotplug${t}guest tapq 00.0004: rc 0x00
+close${t}view: format 2 0x00$z62,0x00$z62,0x00$z62
 attach${t}vmm info A: ok flags=0x21 regions=0 irqs=1 cap_offset=0xdead
 attach${t}vmm info A 15: err EINVAL
 attach${t}vmm irq-info A 0: ok flags=0x1 count=1
 attach${t}vmm irq-info A 1: err EINVAL
 attach${t}vmm region A: err EOPNOTSUPP
-attach${t}vmm reset A: ok${t}zapq 00.0004: +2
+attach${t}vmm reset A: ok${t}events: zapq 00.0004 zapq 00.0005 rc=0x02 zapq 00.0005
+attach${t}zapq 00.0004: +1
+attach${t}zapq 00.0005: +2
 one_vm${t}vmm open B: err EINVAL
 one_vm${t}vmm kvm-add B: ok${t}vmm open B: err EPERM
 close${t}vmm close A: ok${t}crycb: CLR CRYCB:
@@ -40,11 +51,12 @@ EOF2
 )
 printf '%s\n' "$expectations" > /tmp/guest.vfio_ap.expected
 n=$(grep -c . /tmp/guest.vfio_ap.expected)
-ktap_plan $((n + 2))
+ktap_plan $((n + 3))
 ktap_diag "transcript $OUT: $(wc -l < $OUT) lines, scenario took $took s"
 sed 's/^/# /' $OUT
 ktap_check "the scenario ran to its end (cleanup section present)" grep -qxF '== cleanup' $OUT
 section_lines attach $OUT | grep -q '^crycb: SET CRYCB: apm' && pushed=yes
 ktap_check "the guest was given masks at attach (a SET CRYCB event)" [ "$pushed" = yes ]
+ktap_check "every lost queue left the guest's APCB before it was reset" pushes_precede_resets $OUT
 check_expectations $OUT /tmp/guest.vfio_ap.expected
 ktap_finish

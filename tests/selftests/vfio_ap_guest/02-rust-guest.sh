@@ -10,10 +10,11 @@ dir=$(dirname "$0")
 run_both guest
 
 n=$(sed -n 's/^== //p' $C_OUT | grep -c .)
-ktap_plan $((n + 3))
+ktap_plan $((n + 4))
 ktap_diag "C transcript: $(wc -l < $C_OUT) lines; Rust transcript: $(wc -l < $RS_OUT) lines, scenario took $TOOK s"
 sed 's/^/# /' $RS_OUT
 ktap_check "vfio_ap_rs.ko is in the guest image" [ -f $RS_KO ]
 ktap_check "the Rust scenario ran to its end" grep -qxF '== cleanup' $RS_OUT
+ktap_check "every lost queue left the guest's APCB before it was reset" pushes_precede_resets $RS_OUT
 compare_sections $C_OUT $RS_OUT "$dir/guest-allow.txt"
 ktap_finish

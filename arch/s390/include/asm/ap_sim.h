@@ -31,6 +31,11 @@ struct ap_queue_status ap_sim_nqap(ap_qid_t qid, unsigned long long psmid,
 struct ap_queue_status ap_sim_dqap(ap_qid_t qid, unsigned long *psmid,
 				   void *msg, size_t msglen, size_t *length,
 				   size_t *reslength, unsigned long *resgr0);
+/* The guest side, for KVM's view (arch/s390/kvm/ap_sim_view.c); vm: creator's pid. */
+void ap_sim_note_apcb(pid_t vm, const unsigned long *apm,
+		      const unsigned long *aqm, const unsigned long *adm);
+struct ap_queue_status ap_sim_guest_tapq(pid_t vm, ap_qid_t qid, bool in_apcb,
+					 unsigned long *gr2);
 #else
 #define ap_sim_enabled() false
 #define ap_sim_facility(nr) false

@@ -18,6 +18,7 @@ mod ap_sim_model;
 mod ffi;
 
 use ap_sim_model::cmdline;
+use ap_sim_model::events::ApcbMasks;
 use ap_sim_model::report;
 use ap_sim_model::sim::ApSim;
 use ffi::CLocked;
@@ -69,6 +70,10 @@ const _: [unsafe extern "C" fn(
     *mut usize,
     *mut u64,
 ) -> u32; 2] = [ap_sim_rs_dqap, bindings::ap_sim_rs_dqap];
+const _: [unsafe extern "C" fn(u32, *const u64, *const u64, *const u64); 2] =
+    [ap_sim_rs_note_apcb, bindings::ap_sim_rs_note_apcb];
+const _: [unsafe extern "C" fn(u32, u32, bool, *mut u64) -> u32; 2] =
+    [ap_sim_rs_guest_tapq, bindings::ap_sim_rs_guest_tapq];
 const _: [unsafe extern "C" fn(*const u8, usize, *mut bool) -> c_int; 2] =
     [ap_sim_rs_control, bindings::ap_sim_rs_control];
 const _: [unsafe extern "C" fn(bindings::ap_sim_report, *mut u8, usize) -> usize; 2] =
@@ -282,6 +287,52 @@ pub unsafe extern "C" fn ap_sim_rs_dqap(
     status
 }
 
+/// Logs the APCB KVM now holds for the VM created by process `vm`: three masks of
+/// four words each.
+///
+/// # Safety
+///
+/// Called only by `ap_sim_glue.c` with `ap_sim_lock` held; each pointer is valid for
+/// reading four `u64`.
+#[no_mangle]
+pub unsafe extern "C" fn ap_sim_rs_note_apcb(
+    vm: u32,
+    apm: *const u64,
+    aqm: *const u64,
+    adm: *const u64,
+) {
+    // SAFETY: each pointer is valid for reading four words (caller's guarantee).
+    let masks = unsafe {
+        ApcbMasks {
+            apm: ffi::words(apm),
+            aqm: ffi::words(aqm),
+            adm: ffi::words(adm),
+        }
+    };
+    // SAFETY: `ap_sim_lock` is held (caller's guarantee).
+    unsafe { SIM.with(|sim| sim.note_apcb(vm, masks)) };
+}
+
+/// A TAPQ of the guest of `vm`; `in_apcb` tells whether KVM's APCB holds the queue.
+/// Returns the status word and stores GR2 at `gr2`.
+///
+/// # Safety
+///
+/// Called only by `ap_sim_glue.c` with `ap_sim_lock` held; `gr2` is valid for writing.
+#[no_mangle]
+pub unsafe extern "C" fn ap_sim_rs_guest_tapq(
+    vm: u32,
+    qid: u32,
+    in_apcb: bool,
+    gr2: *mut u64,
+) -> u32 {
+    // SAFETY: `ap_sim_lock` is held (caller's guarantee).
+    let (status, hwinfo) = unsafe { SIM.with(|sim| sim.guest_tapq(vm, qid16(qid), in_apcb)) };
+    // SAFETY: `gr2` is valid for writing (caller's guarantee).
+    unsafe { ffi::store(gr2, hwinfo) };
+    status
+}
+
 /// Executes one debugfs control command; returns 0, or a negative errno and changes
 /// nothing. `*rescan` tells whether the QCI configuration changed.
 ///
@@ -304,7 +355,7 @@ pub unsafe extern "C" fn ap_sim_rs_control(cmd: *const u8, len: usize, rescan: *
     }
 }
 
-/// Writes report `what` (0 state, 1 counters, 2 faults) into the `len` bytes at `buf`
+/// Writes report `what` (0 state, 1 counters, 2 faults, 3 events) into the `len` bytes at `buf`
 /// and returns the number of bytes written.
 ///
 /// # Safety
@@ -325,6 +376,7 @@ pub unsafe extern "C" fn ap_sim_rs_report(
             bindings::ap_sim_report_AP_SIM_REPORT_STATE => report::state(sim, out).written,
             bindings::ap_sim_report_AP_SIM_REPORT_COUNTERS => report::counters(sim, out).written,
             bindings::ap_sim_report_AP_SIM_REPORT_FAULTS => report::faults(sim, out).written,
+            bindings::ap_sim_report_AP_SIM_REPORT_EVENTS => report::events(sim, out).written,
             _ => 0,
         })
     }

@@ -171,7 +171,30 @@ struct ap_queue_status ap_sim_dqap(ap_qid_t qid, unsigned long *psmid,
 }
 EXPORT_SYMBOL(ap_sim_dqap);
 
-/* debugfs: control (write one command), state, counters, faults (read). */
+void ap_sim_note_apcb(pid_t vm, const unsigned long *apm,
+		      const unsigned long *aqm, const unsigned long *adm)
+{
+	unsigned long flags;
+
+	BUILD_BUG_ON(sizeof(unsigned long) != sizeof(u64));
+	spin_lock_irqsave(&ap_sim_lock, flags);
+	ap_sim_rs_note_apcb(vm, (const u64 *)apm, (const u64 *)aqm, (const u64 *)adm);
+	spin_unlock_irqrestore(&ap_sim_lock, flags);
+}
+EXPORT_SYMBOL(ap_sim_note_apcb);
+
+struct ap_queue_status ap_sim_guest_tapq(pid_t vm, ap_qid_t qid, bool in_apcb,
+					 unsigned long *gr2)
+{
+	u64 info = 0;
+	u32 word = AP_SIM_CALL(ap_sim_rs_guest_tapq(vm, qid, in_apcb, &info));
+
+	*gr2 = info;
+	return to_status(word);
+}
+EXPORT_SYMBOL(ap_sim_guest_tapq);
+
+/* debugfs: control (write one command), state, counters, faults, events (read). */
 
 #define AP_SIM_REPORT_SIZE (256 * 1024)
 #define AP_SIM_CMD_MAX 256
@@ -261,6 +284,8 @@ static int __init ap_sim_init(void)
 	debugfs_create_file("counters", 0400, dir,
 			    (void *)AP_SIM_REPORT_COUNTERS, &ap_sim_report_fops);
 	debugfs_create_file("faults", 0400, dir, (void *)AP_SIM_REPORT_FAULTS,
+			    &ap_sim_report_fops);
+	debugfs_create_file("events", 0400, dir, (void *)AP_SIM_REPORT_EVENTS,
 			    &ap_sim_report_fops);
 	pr_warn("simulated AP facility active: test kernels only\n");
 	return 0;

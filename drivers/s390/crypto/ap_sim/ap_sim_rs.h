@@ -15,6 +15,7 @@ enum ap_sim_report {
 	AP_SIM_REPORT_STATE,
 	AP_SIM_REPORT_COUNTERS,
 	AP_SIM_REPORT_FAULTS,
+	AP_SIM_REPORT_EVENTS,
 };
 
 int ap_sim_rs_init(const u8 *config, size_t len);
@@ -30,6 +31,8 @@ u32 ap_sim_rs_aapq(u32 qid, u32 sec_idx);
 u32 ap_sim_rs_nqap(u32 qid, u64 psmid, const u8 *msg, size_t len);
 u32 ap_sim_rs_dqap(u32 qid, u64 *psmid, u8 *msg, size_t msglen, size_t *length,
 		   size_t *reslength, u64 *resgr0);
+void ap_sim_rs_note_apcb(u32 vm, const u64 *apm, const u64 *aqm, const u64 *adm);
+u32 ap_sim_rs_guest_tapq(u32 vm, u32 qid, bool in_apcb, u64 *gr2);
 int ap_sim_rs_control(const u8 *cmd, size_t len, bool *rescan);
 size_t ap_sim_rs_report(enum ap_sim_report what, u8 *buf, size_t len);
 

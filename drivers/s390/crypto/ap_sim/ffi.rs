@@ -90,3 +90,13 @@ pub(crate) unsafe fn load<T: Copy>(ptr: *const T, default: T) -> T {
     // SAFETY: non-null, valid and aligned (caller's guarantee).
     unsafe { ptr.read() }
 }
+
+/// The four words at `ptr`, or zeros for a null pointer.
+///
+/// # Safety
+///
+/// A non-null `ptr` must be valid and aligned for reading four `u64`.
+pub(crate) unsafe fn words(ptr: *const u64) -> [u64; 4] {
+    // SAFETY: non-null pointers are valid for reading four words (caller's guarantee).
+    unsafe { load(ptr.cast::<[u64; 4]>(), [0; 4]) }
+}

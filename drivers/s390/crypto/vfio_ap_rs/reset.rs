@@ -1,53 +1,107 @@
 // SPDX-License-Identifier: GPL-2.0-only
 
-//! Running one queue reset: the `ap_matrix` state machine decides, this issues the
-//! instructions and sleeps. The machine bounds the total wait (5 s per queue), so no
-//! caller waits without limit while holding the driver's locks.
+//! Running queue resets: the `ap_matrix` state machines decide and
+//! `ap_matrix::reset_batch` orders them as upstream does (every ZAPQ first, then the
+//! verifications side by side, RST-14); this issues the instructions, sleeps and
+//! logs. Each machine bounds its wait (5 s), and the queues of a batch wait together,
+//! so no caller waits long while holding the driver's locks.
 
 use kernel::prelude::*;
 
+use crate::ap_matrix::errno::Errno;
 use crate::ap_matrix::id::Apqn;
-use crate::ap_matrix::reset::{ResetAction, ResetMachine, ResetOutcome, ResetWarning};
+use crate::ap_matrix::reset::{
+    merge_results, BusyNotice, ResetMachine, ResetOutcome, ResetWarning,
+};
+use crate::ap_matrix::reset_batch::{self, ResetIo};
+use crate::ap_matrix::shadow::QueueSet;
+use crate::ap_matrix::status_word::QueueStatus;
+use crate::bound_queues::BoundQueues;
 use crate::kernel_ext::{ap, delay, dev_print};
 
 /// The rate limit of the "Waited ... for reset" notices.
 static WAITED: dev_print::Ratelimit = dev_print::Ratelimit::new();
 
-/// Resets `apqn` and waits until the reset is verified, fails, or the bound runs
-/// out.
-pub(crate) fn reset_queue(apqn: Apqn) -> ResetOutcome {
-    let mut machine = ResetMachine::new(apqn);
-    let mut action = machine.start();
-    loop {
-        action = match action {
-            ResetAction::IssueZapq => machine.zapq_done(ap::zapq(apqn)),
-            ResetAction::PollTapqAfter { ms, notice } => {
-                if let Some(n) = notice {
-                    dev_print::notice_ratelimited(
-                        &WAITED,
-                        format_args!(
-                            "Waited {}ms for reset of queue {:02x}.{:04x} ({}, {}, {})\n",
-                            n.elapsed_ms,
-                            n.apqn.apid.0,
-                            n.apqn.apqi.0,
-                            n.response_code,
-                            u8::from(n.queue_empty),
-                            u8::from(n.irq_enabled)
-                        ),
-                    );
-                }
-                delay::msleep(ms);
-                machine.tapq_done(ap::tapq(apqn).0)
-            }
-            // No guest can have enabled interrupts yet (no PQAP/AQIC support), so
-            // there are no interrupt resources to release.
-            ResetAction::FreeIrqResources { .. } => machine.irq_freed(),
-            ResetAction::Done(outcome) => {
-                log_outcome(apqn, &outcome);
-                return outcome;
-            }
-        };
+/// At most this many queues are reset side by side; the queues of a larger set are
+/// reset in batches of this size, one batch after the other (12 KiB of state each).
+const BATCH_MAX: usize = 256;
+
+/// The real instructions, sleeps and log lines.
+struct KernelIo;
+
+impl ResetIo for KernelIo {
+    fn zapq(&mut self, apqn: Apqn) -> QueueStatus {
+        ap::zapq(apqn)
     }
+
+    fn tapq(&mut self, apqn: Apqn) -> QueueStatus {
+        ap::tapq(apqn).0
+    }
+
+    fn sleep_ms(&mut self, ms: u32) {
+        delay::msleep(ms);
+    }
+
+    fn busy_notice(&mut self, n: &BusyNotice) {
+        dev_print::notice_ratelimited(
+            &WAITED,
+            format_args!(
+                "Waited {}ms for reset of queue {:02x}.{:04x} ({}, {}, {})\n",
+                n.elapsed_ms,
+                n.apqn.apid.0,
+                n.apqn.apqi.0,
+                n.response_code,
+                u8::from(n.queue_empty),
+                u8::from(n.irq_enabled)
+            ),
+        );
+    }
+
+    // No guest can have enabled interrupts yet (no PQAP/AQIC support), so there are
+    // no interrupt resources to release.
+    fn free_irq_resources(&mut self, _apqn: Apqn, _only_if_isc_valid: bool) {}
+}
+
+/// Resets every queue of `set` that is bound to the driver, side by side, records
+/// in `queues` whether each stays passable, and returns the result of them all
+/// (`EIO` if a queue's last ZAPQ failed, `ETIMEDOUT` if one did not settle). Every
+/// queue is reset whatever the others do.
+pub(crate) fn reset_bound(set: &QueueSet, queues: &mut BoundQueues) -> Result<(), Errno> {
+    let mut result = Ok(());
+    let mut batch = KVec::new();
+    for apqn in set.iter() {
+        if !queues.is_bound(apqn) {
+            continue;
+        }
+        if batch.push(ResetMachine::new(apqn), GFP_KERNEL).is_err() {
+            // Out of memory: this queue alone, its state on the stack.
+            result = merge_results(result, finish(&mut [ResetMachine::new(apqn)], queues));
+            continue;
+        }
+        if batch.len() == BATCH_MAX {
+            result = merge_results(result, finish(&mut batch, queues));
+            batch = KVec::new();
+        }
+    }
+    merge_results(result, finish(&mut batch, queues))
+}
+
+/// Resets `apqn` alone and records whether it stays passable.
+pub(crate) fn reset_one(apqn: Apqn, queues: &mut BoundQueues) -> Result<(), Errno> {
+    finish(&mut [ResetMachine::new(apqn)], queues)
+}
+
+/// Runs `batch` to its end, logs and records each outcome; their combined result.
+fn finish(batch: &mut [ResetMachine], queues: &mut BoundQueues) -> Result<(), Errno> {
+    reset_batch::run(batch, &mut KernelIo);
+    let mut result = Ok(());
+    for m in batch.iter() {
+        let outcome = m.outcome();
+        log_outcome(m.apqn(), &outcome);
+        queues.set_passable(m.apqn(), outcome.passable());
+        result = merge_results(result, outcome.result());
+    }
+    result
 }
 
 /// Upstream `WARN`s here; a warning line without a backtrace says the same without

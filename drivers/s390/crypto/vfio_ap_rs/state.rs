@@ -36,7 +36,7 @@ use crate::kernel_ext::kvec_ext::KVecExt;
 use crate::kernel_ext::kvm::{Kvm, KvmGuard};
 use crate::kernel_ext::vfio::{EventFd, VfioDevice};
 use crate::kernel_ext::{ap, ap_perms};
-use crate::reset::reset_queue;
+use crate::reset;
 use kernel::types::ARef;
 
 mod device_ops;
@@ -604,25 +604,16 @@ impl MdevsLocked {
         let _ = self.reset_queues(reset);
     }
 
-    /// Resets every bound queue of `set`, recording whether each stays passable;
-    /// the batch's result (`EIO` if a queue's last ZAPQ failed, `ETIMEDOUT` if one
-    /// did not settle). Every queue is reset whatever the others do.
+    /// Resets every bound queue of `set` side by side, recording whether each stays
+    /// passable; the batch's result (`EIO` if a queue's last ZAPQ failed, `ETIMEDOUT`
+    /// if one did not settle). Every queue is reset whatever the others do.
     fn reset_queues(&mut self, set: &QueueSet) -> Result {
-        // One closure both tests and resets: it needs `self` mutably.
-        let outcomes = set.iter().filter_map(|apqn| {
-            if self.queues.is_bound(apqn) {
-                Some(self.reset_one(apqn))
-            } else {
-                None
-            }
-        });
-        crate::ap_matrix::reset::batch_result(outcomes).map_err(to_error)
+        reset::reset_bound(set, &mut self.queues).map_err(to_error)
     }
 
-    fn reset_one(&mut self, apqn: Apqn) -> crate::ap_matrix::reset::ResetOutcome {
-        let outcome = reset_queue(apqn);
-        self.queues.set_passable(apqn, outcome.passable());
-        outcome
+    fn reset_one(&mut self, apqn: Apqn) {
+        // Nobody to report a failed reset to; the queue records its passability.
+        let _ = reset::reset_one(apqn, &mut self.queues);
     }
 }
 

@@ -34,6 +34,7 @@ pub mod rebind;
 pub mod refusal;
 pub mod reservation;
 pub mod reset;
+pub mod reset_batch;
 pub mod shadow;
 pub mod sharing;
 pub mod status_word;

@@ -134,12 +134,19 @@ impl ResetOutcome {
 pub fn batch_result(outcomes: impl IntoIterator<Item = ResetOutcome>) -> Result<(), Errno> {
     let mut result = Ok(());
     for o in outcomes {
-        match (o.result(), result) {
-            (_, Err(Errno::ETIMEDOUT)) | (Ok(()), _) => {}
-            (Err(e), _) => result = Err(e),
-        }
+        result = merge_results(result, o.result());
     }
     result
+}
+
+/// Two partial results of a batch as one: `ETIMEDOUT` wins over `EIO`, which wins
+/// over success (the rule of [`batch_result`]).
+pub fn merge_results(a: Result<(), Errno>, b: Result<(), Errno>) -> Result<(), Errno> {
+    match (a, b) {
+        (Err(Errno::ETIMEDOUT), _) | (_, Err(Errno::ETIMEDOUT)) => Err(Errno::ETIMEDOUT),
+        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Ok(()), Ok(())) => Ok(()),
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -197,6 +204,11 @@ impl ResetMachine {
     /// The outcome so far (final once [`ResetAction::Done`] was returned).
     pub fn outcome(&self) -> ResetOutcome {
         self.outcome
+    }
+
+    /// The action the machine waits to have performed (after [`ResetMachine::start`]).
+    pub fn pending(&self) -> ResetAction {
+        self.pending
     }
 
     /// Whether the machine has finished.

@@ -5,6 +5,7 @@
 
 use super::apqn::Apqn;
 use super::config::{Adapter, DEFAULT_MAX_MSG_SIZE, QCI_LEN};
+use super::events::{logged_for_host, EventKind, Issuer};
 use super::insn::Insn;
 use super::queues::{BindState, IrqState, QueueState, ResetState};
 use super::regs::{
@@ -192,6 +193,14 @@ impl ApSim {
 
     fn record(&mut self, apqn: Apqn, insn: Insn, status: u32) -> u32 {
         self.counters.record(Some(apqn), insn, status);
+        if logged_for_host(insn) {
+            self.events.push(EventKind::Insn {
+                by: Issuer::Host,
+                insn,
+                apqn,
+                rc: (status >> 16) as u8,
+            });
+        }
         status
     }
 

@@ -10,7 +10,7 @@
 //! The same source is built as this crate for host tests and into the kernel through
 //! `#[path = ".../ap_sim/model/src/lib.rs"] mod ap_sim_model;`. It uses only `core`,
 //! never allocates, contains no `unsafe` and never panics on any input. All state
-//! lives in one [`sim::ApSim`] value of fixed size (about 285 KiB; `ApSim::new()` is
+//! lives in one [`sim::ApSim`] value of fixed size (about 315 KiB; `ApSim::new()` is
 //! `const`, so it can be a `static`).
 //!
 //! It shares no code with `ap_matrix`, the drivers' core, on purpose: it decodes
@@ -86,8 +86,15 @@
 //!
 //! # Reports
 //!
-//! See [`report`]: `state`, `counters` and `faults`, line-oriented, into a
+//! See [`report`]: `state`, `counters`, `faults` and `events`, line-oriented, into a
 //! caller-given buffer.
+//!
+//! # Guests
+//!
+//! See [`guest`] and [`events`]: KVM (test kernels only) notes every APCB it gives a
+//! VM, and a guest's TAPQ is answered as firmware interpretation would (response code
+//! 0x01 outside the APCB). Both go into one ordered log with the host's queue resets
+//! and AQICs, so tests can check that a queue left the guest before it was reset.
 //!
 //! # What the kernel shell does around the model
 //!
@@ -119,7 +126,9 @@ pub mod config;
 pub mod control;
 pub mod counters;
 pub mod errno;
+pub mod events;
 pub mod faults;
+pub mod guest;
 pub mod insn;
 pub mod instructions;
 pub mod mask;

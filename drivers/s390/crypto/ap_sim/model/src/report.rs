@@ -18,6 +18,10 @@
 //! counter 05.0047 zapq count=1 last=0x80000000 rc=0x00
 //! fault 05.0047 zapq rc=0x05 count=3
 //! fault 05.0047 reset never
+//! events last=N dropped=N
+//! event 12 apcb vm=PID 0x<apm>,0x<aqm>,0x<adm>   (64 hex digits each, as ap_config)
+//! event 13 host zapq 05.0047 rc=0x00
+//! event 14 guest=PID tapq 05.0047 rc=0x01
 //! ```
 //!
 //! `reset=` is `idle` or `in_progress:N` (N TAPQ polls left); `irq=` is
@@ -29,6 +33,7 @@
 
 use core::fmt::{self, Write};
 
+use super::events::{ApcbMasks, EventKind, Issuer};
 use super::insn::Insn;
 use super::queues::{BindState, ResetState};
 use super::sim::ApSim;
@@ -273,6 +278,65 @@ pub fn faults(sim: &ApSim, buf: &mut [u8]) -> Report {
             }
             if e.reset_never {
                 o.line(format_args!("fault {} reset never", e.apqn));
+            }
+        }
+    })
+}
+
+struct Masks<'a>(&'a ApcbMasks);
+
+impl fmt::Display for Masks<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, mask) in [&self.0.apm, &self.0.aqm, &self.0.adm]
+            .into_iter()
+            .enumerate()
+        {
+            f.write_str(if i == 0 { "0x" } else { ",0x" })?;
+            for word in mask {
+                write!(f, "{word:016x}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The event log, oldest first, after a header with the last sequence number and how
+/// many events the ring dropped.
+pub fn events(sim: &ApSim, buf: &mut [u8]) -> Report {
+    run(buf, |o| {
+        let log = sim.events();
+        o.line(format_args!(
+            "events last={} dropped={}",
+            log.last(),
+            log.dropped()
+        ));
+        for e in log.iter() {
+            match e.kind {
+                EventKind::Apcb { vm, ref masks } => o.line(format_args!(
+                    "event {} apcb vm={vm} {}",
+                    e.seq,
+                    Masks(masks)
+                )),
+                EventKind::Insn {
+                    by: Issuer::Host,
+                    insn,
+                    apqn,
+                    rc,
+                } => o.line(format_args!(
+                    "event {} host {} {apqn} rc={rc:#04x}",
+                    e.seq,
+                    insn.name()
+                )),
+                EventKind::Insn {
+                    by: Issuer::Guest(vm),
+                    insn,
+                    apqn,
+                    rc,
+                } => o.line(format_args!(
+                    "event {} guest={vm} {} {apqn} rc={rc:#04x}",
+                    e.seq,
+                    insn.name()
+                )),
             }
         }
     })

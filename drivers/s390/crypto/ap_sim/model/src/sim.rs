@@ -5,6 +5,7 @@
 use super::apqn::Apqn;
 use super::config::{Config, ConfigError};
 use super::counters::Counters;
+use super::events::EventLog;
 use super::faults::FaultTable;
 use super::queues::QueueTable;
 
@@ -14,7 +15,7 @@ use super::queues::QueueTable;
 /// is a method taking `&mut self`; the caller serializes them (the kernel shell holds
 /// one lock around each call).
 ///
-/// About 285 KiB: not `Default`, so that it is never built on a kernel stack (the
+/// About 315 KiB: not `Default`, so that it is never built on a kernel stack (the
 /// kernel's static uses the `const fn`, host code boxes it).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ApSim {
@@ -22,6 +23,7 @@ pub struct ApSim {
     pub(super) queues: QueueTable,
     pub(super) faults: FaultTable,
     pub(super) counters: Counters,
+    pub(super) events: EventLog,
 }
 
 impl ApSim {
@@ -34,6 +36,7 @@ impl ApSim {
             queues: QueueTable::new(),
             faults: FaultTable::new(),
             counters: Counters::new(),
+            events: EventLog::new(),
         }
     }
 
@@ -89,6 +92,11 @@ impl ApSim {
         &self.counters
     }
 
+    /// The ordered log of APCB changes and queue-changing instructions.
+    pub const fn events(&self) -> &EventLog {
+        &self.events
+    }
+
     /// Whether facility `nr` is installed (12 QCI, 15 APFT always; 65 AP interrupts
     /// if configured).
     pub const fn facility(&self, nr: u32) -> bool {
@@ -124,6 +132,6 @@ mod tests {
     fn size_stays_bounded() {
         // Documented in the crate docs; a static in the kernel.
         let size = core::mem::size_of::<ApSim>();
-        assert!(size < 320 * 1024, "{size}");
+        assert!(size < 352 * 1024, "{size}");
     }
 }
