@@ -23,7 +23,7 @@ use crate::kernel_ext::{ap, delay, dev_print};
 static WAITED: dev_print::Ratelimit = dev_print::Ratelimit::new();
 
 /// At most this many queues are reset side by side; the queues of a larger set are
-/// reset in batches of this size, one batch after the other (12 KiB of state each).
+/// reset in batches of this size, one batch after the other (11 KiB of state each).
 const BATCH_MAX: usize = 256;
 
 /// The real instructions, sleeps and log lines.
