@@ -8,12 +8,14 @@
 . "$(dirname "$0")/lib.inc"
 
 UUID=aaaaaaaa-0000-0000-0000-000000000001
+# The 16 domains of adapter 2, as the last hex digit of their APQNs.
+DOMAINS="0 1 2 3 4 5 6 7 8 9 a b c d e f"
 ktap_plan 6
 load_zcrypt
 load_vfio_ap_rs
 printf '%s\n' -2 > $AP/apmask
 all_bound() {
-	for d in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
+	for d in $DOMAINS; do
 		[ -e $AP/drivers/vfio_ap/02.000$d ] || return 1
 	done
 }
@@ -22,7 +24,7 @@ ktap_check "the 16 queues of adapter 2 are bound to vfio_ap_rs" all_bound
 echo $UUID > $MDEV_TYPE/create
 M=$MATRIX/$UUID
 write_attr $M/assign_adapter 2 >/dev/null
-for d in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
+for d in $DOMAINS; do
 	write_attr $M/assign_domain 0x$d >/dev/null
 	echo "fault 02.000$d reset never" > $SIM/control
 done
@@ -44,7 +46,7 @@ ktap_check "... within 10 s, not one bound per queue" awk -v s="$(elapsed $t0 $t
 ktap_check "the concurrent apmask write finishes within 10 s" \
 	awk -v s="$(elapsed $t1 $t2)" 'BEGIN { exit !(s < 10) }'
 
-for d in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
+for d in $DOMAINS; do
 	echo "clear faults 02.000$d" > $SIM/control
 done
 echo 1 > $M/remove
