@@ -30,6 +30,15 @@ struct ap_queue_status rust_helper_ap_zapq(ap_qid_t qid, int fbit)
 	return ap_zapq(qid, fbit);
 }
 
+/* The interrupt controls go by value, as their 64-bit word (a union in C). */
+struct ap_queue_status rust_helper_ap_aqic(ap_qid_t qid, u64 qirqctrl,
+					   phys_addr_t pa_ind)
+{
+	union ap_qirq_ctrl ctrl = { .value = qirqctrl };
+
+	return ap_aqic(qid, ctrl, pa_ind);
+}
+
 int rust_helper_ap_qci(struct ap_config_info *config)
 {
 	return ap_qci(config);

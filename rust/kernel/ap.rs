@@ -14,6 +14,8 @@ use kernel::prelude::*;
 
 use super::device_attr::AttrDevice;
 use super::device_ext::Device;
+use super::vfio::PinnedPage;
+use crate::ap_matrix::aqic::QirqCtrl;
 use crate::ap_matrix::host::HostConfig;
 use crate::ap_matrix::id::Apqn;
 use crate::ap_matrix::mask::{Mask, MASK_WORDS};
@@ -49,6 +51,22 @@ pub(crate) fn zapq(apqn: Apqn) -> QueueStatus {
     // SAFETY: ZAPQ takes only the queue number; an unavailable queue answers with a
     // response code.
     status(unsafe { bindings::ap_zapq(qid(apqn), 0) })
+}
+
+/// AQIC enabling the queue's interrupts for a guest, with the controls `ctrl` and
+/// the guest's notification byte `nib`, which the machine sets when an interrupt is
+/// due: the caller keeps the page pinned until the queue's interrupts are off
+/// again (disabled or reset).
+pub(crate) fn aqic_enable(apqn: Apqn, ctrl: &QirqCtrl, nib: &PinnedPage) -> QueueStatus {
+    // SAFETY: AQIC takes the queue number, the controls and the physical address of
+    // a pinned page (see above).
+    status(unsafe { bindings::ap_aqic(qid(apqn), ctrl.to_raw(), nib.phys()) })
+}
+
+/// AQIC disabling the queue's interrupts.
+pub(crate) fn aqic_disable(apqn: Apqn) -> QueueStatus {
+    // SAFETY: with interrupts off, AQIC takes no address.
+    status(unsafe { bindings::ap_aqic(qid(apqn), 0, 0) })
 }
 
 /// TAPQ with the T bit: the queue status and the adapter type from the hardware

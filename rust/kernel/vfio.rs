@@ -53,6 +53,120 @@ impl VfioDeviceRef {
     }
 }
 
+impl VfioDeviceRef {
+    /// A handle on the device that outlives the callback, for pinning guest pages
+    /// while the device is open.
+    pub(crate) fn handle(&self) -> OpenDevice {
+        let vdev = self.0.get();
+        // SAFETY: the device is live (type invariant); the reference taken here is
+        // dropped by `OpenDevice`.
+        unsafe { bindings::get_device(&raw mut (*vdev).device) };
+        // INVARIANT: referenced above.
+        OpenDevice { vdev }
+    }
+}
+
+/// A reference on a VFIO device, taken in one of its callbacks while it was open,
+/// through which the driver pins the guest's pages.
+///
+/// The reference keeps the structure alive; pinning and unpinning also need the
+/// device open, which the VFIO core checks (and warns about) itself. A driver keeps
+/// the handle, and its pins, from `open_device` to `close_device`.
+///
+/// # Invariants
+///
+/// `vdev` points to a VFIO device this value holds a reference on.
+pub(crate) struct OpenDevice {
+    vdev: *mut bindings::vfio_device,
+}
+
+// SAFETY: the reference may be dropped, and the core's pin calls made, from any
+// thread.
+unsafe impl Send for OpenDevice {}
+// SAFETY: as above; the core serialises pinning internally.
+unsafe impl Sync for OpenDevice {}
+
+impl OpenDevice {
+    /// Whether both handles are on the same device.
+    pub(crate) fn same(&self, other: &OpenDevice) -> bool {
+        core::ptr::eq(self.vdev, other.vdev)
+    }
+
+    /// Pins the guest page at `iova` (an address of the device's IOMMU, which for
+    /// a guest is its physical address) for reading and writing; the core's error
+    /// code if it cannot (`EINVAL` if the address is not mapped, `EACCES` in a
+    /// type1 v1 container). Unpinned when the result is dropped.
+    pub(crate) fn pin(&self, iova: u64) -> core::result::Result<PinnedPage, i32> {
+        let mut page: *mut bindings::page = core::ptr::null_mut();
+        let prot = (bindings::IOMMU_READ | bindings::IOMMU_WRITE) as c_int;
+        // SAFETY: the device is live (type invariant); `page` has room for the one
+        // page asked for.
+        let rc = unsafe { bindings::vfio_pin_pages(self.vdev, iova, 1, prot, &mut page) };
+        if rc != 1 || page.is_null() {
+            return Err(if rc < 0 {
+                rc
+            } else {
+                -(bindings::EINVAL as i32)
+            });
+        }
+        // SAFETY: `page` was just pinned, so it is a live page.
+        let page_phys = unsafe { bindings::page_to_phys(page) };
+        // INVARIANT: pinned above at `iova`.
+        Ok(PinnedPage {
+            device: self.clone(),
+            iova,
+            phys: page_phys | (iova & (bindings::PAGE_SIZE as u64 - 1)),
+        })
+    }
+}
+
+impl Clone for OpenDevice {
+    fn clone(&self) -> Self {
+        // SAFETY: the device is live (type invariant); the new value drops the
+        // reference taken here.
+        unsafe { bindings::get_device(&raw mut (*self.vdev).device) };
+        // INVARIANT: referenced above.
+        Self { vdev: self.vdev }
+    }
+}
+
+impl Drop for OpenDevice {
+    fn drop(&mut self) {
+        // SAFETY: drops the reference this value holds (type invariant).
+        unsafe { bindings::put_device(&raw mut (*self.vdev).device) }
+    }
+}
+
+/// A guest page pinned through a VFIO device; unpinned on drop.
+///
+/// # Invariants
+///
+/// The page at `iova` is pinned once, by this value, through `device`.
+pub(crate) struct PinnedPage {
+    device: OpenDevice,
+    iova: u64,
+    phys: u64,
+}
+
+impl PinnedPage {
+    /// The IOVA the page was pinned at (with its offset in the page).
+    pub(crate) fn iova(&self) -> u64 {
+        self.iova
+    }
+
+    /// The host physical address of the byte at the IOVA.
+    pub(crate) fn phys(&self) -> u64 {
+        self.phys
+    }
+}
+
+impl Drop for PinnedPage {
+    fn drop(&mut self) {
+        // SAFETY: pinned once by this value, through this device (type invariant).
+        unsafe { bindings::vfio_unpin_pages(self.device.vdev, self.iova, 1) }
+    }
+}
+
 /// The callbacks of a VFIO device (`struct vfio_device_ops`).
 #[vtable]
 pub(crate) trait Operations {
@@ -71,6 +185,11 @@ pub(crate) trait Operations {
     /// The device is being unregistered while open: ask userspace to release it.
     /// `count` is how often this was asked before (every 10 s).
     fn request(_vdev: &VfioDeviceRef, _count: u32) {
+        kernel::build_error(VTABLE_DEFAULT_ERROR)
+    }
+    /// Userspace unmapped `length` bytes at `iova`: unpin every page there. A
+    /// driver that pins pages must implement it (the core refuses pins otherwise).
+    fn dma_unmap(_vdev: &VfioDeviceRef, _iova: u64, _length: u64) {
         kernel::build_error(VTABLE_DEFAULT_ERROR)
     }
 }
@@ -115,6 +234,18 @@ unsafe extern "C" fn request<T: Operations>(vdev: *mut bindings::vfio_device, co
     T::request(unsafe { VfioDeviceRef::from_raw(vdev) }, count)
 }
 
+/// # Safety
+///
+/// Called by the VFIO core only, with a registered, open device.
+unsafe extern "C" fn dma_unmap<T: Operations>(
+    vdev: *mut bindings::vfio_device,
+    iova: u64,
+    length: u64,
+) {
+    // SAFETY: the core passes a registered device.
+    T::dma_unmap(unsafe { VfioDeviceRef::from_raw(vdev) }, iova, length)
+}
+
 struct OpsTable<T>(PhantomData<T>);
 
 impl<T: Operations> OpsTable<T> {
@@ -132,6 +263,9 @@ impl<T: Operations> OpsTable<T> {
         }
         if T::HAS_REQUEST {
             ops.request = Some(request::<T>);
+        }
+        if T::HAS_DMA_UNMAP {
+            ops.dma_unmap = Some(dma_unmap::<T>);
         }
         ops
     };

@@ -49,6 +49,30 @@ class ConsoleReportTest(unittest.TestCase):
         self.assertIn("kernel report", out)
         self.assertEqual(summary, "guest: 1 passed, 1 failed, 1 skipped")
 
+    def lockdep_cycle(self, acquire, holding):
+        return [
+            "[   58.567087] WARNING: possible circular locking dependency detected",
+            "[   58.567770] 6.12.118 #3 Tainted: G           O",
+            "[   58.568459] ap-vmm/147 is trying to acquire lock:",
+            f"[   58.568738] 0000000005058488 ({acquire}){{+.+.}}-{{3:3}}, at: f+0x58/0x230",
+            "[   58.570515] ",
+            "[   58.570515] but task is already holding lock:",
+            f"[   58.570654] 0000000005058530 ({holding}){{+.+.}}-{{3:3}}, at: g+0x5e/0x1b0",
+        ]
+
+    def test_vfio_type1_own_cycle_is_only_noted(self):
+        report = self.lockdep_cycle("&iommu->lock", "&iommu->device_list_lock")
+        rc, summary, out = judge(CLEAN[:-1] + report + [END])
+        self.assertEqual(rc, 0)
+        self.assertIn("note: VFIO type1's own lock cycle", out)
+        self.assertEqual(summary, "guest: 1 passed, 0 failed, 1 skipped")
+
+    def test_a_cycle_with_any_other_lock_fails(self):
+        report = self.lockdep_cycle("&matrix_dev->mdevs_lock", "&iommu->device_list_lock")
+        rc, _, out = judge(CLEAN[:-1] + report + [END])
+        self.assertEqual(rc, 1)
+        self.assertIn("kernel report", out)
+
     def test_kasan_and_lockdep_reports_fail(self):
         for report in (
             "BUG: KASAN: slab-out-of-bounds in vsnprintf+0x1/0x2",

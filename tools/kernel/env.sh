@@ -26,7 +26,7 @@ BUILTIN_SOURCE_DIRS=(drivers/s390/crypto/ap_sim drivers/s390/crypto/ap_masks dri
 # upstream's files); copied into the tree at the same paths, like the directories.
 BUILTIN_SOURCE_FILES=(arch/s390/include/asm/ap_sim.h arch/s390/kvm/ap_sim_view.c arch/s390/kvm/ap_sim_view.h
   drivers/s390/crypto/ap_masks.h
-  rust/helpers/ap.c rust/helpers/device.c rust/helpers/string.c)
+  rust/helpers/ap.c rust/helpers/device.c rust/helpers/kvm_s390.c rust/helpers/string.c)
 # Those of the directories that upstream's tree has too (our rust/kernel/ files sit beside the
 # kernel crate's): an incremental build replaces only our files there.
 BUILTIN_SHARED_DIRS=(rust/kernel)

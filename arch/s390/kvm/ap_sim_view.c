@@ -11,12 +11,20 @@
  *   ap_insn   write "tapq AA.DDDD": the guest's TAPQ, answered as firmware
  *             interpretation would (an APQN outside the APCB gets response code
  *             0x01 and never reaches the queue); read: "rc 0xNN status 0xSSSSSSSS".
+ *             write "pqap N": vCPU N executes PQAP with the registers userspace
+ *             gave it (KVM_SET_REGS); KVM's own intercept handler runs, and with
+ *             it the PQAP(AQIC) hook of the VFIO AP driver attached to the VM.
+ *             read: "rc 0xNN status 0xSSSSSSSS cc C" (GR1 and the condition code
+ *             the guest would see), "program 0xCCCC" (the guest would get that
+ *             program interruption) or "userspace E" (KVM would exit to the VMM
+ *             with error E, as without a handler in the kernel).
  *
  * After every APCB change KVM makes (kvm_arch_crypto_set_masks/clear_masks), the new
  * masks go into the simulator's ordered event log, where host resets are logged
  * too, so tests can check that a guest lost a queue before the queue was reset.
  *
- * Lock order: kvm->lock, then the simulator's leaf lock (inside ap_sim_*()).
+ * Lock order: kvm->lock, then the simulator's leaf lock (inside ap_sim_*()). A
+ * "pqap" takes only vcpu->mutex, as KVM_RUN does, and leaves the rest to KVM.
  */
 
 #include <linux/bitops.h>
@@ -122,6 +130,44 @@ static const struct file_operations ap_sim_view_crycb_fops = {
 	.llseek = default_llseek,
 };
 
+/*
+ * vCPU @id executes PQAP: KVM's intercept handler runs as under KVM_RUN. A program
+ * interruption it injects is reported and dropped (the vCPU never runs to take it).
+ */
+static void ap_sim_view_pqap_on(struct kvm *kvm, unsigned int id, char *result,
+				size_t len)
+{
+	struct kvm_vcpu *vcpu = kvm_get_vcpu_by_id(kvm, id);
+	struct kvm_s390_local_interrupt *li;
+	u16 pgm = 0;
+	u64 gr1;
+	int rc;
+
+	if (!vcpu) {
+		scnprintf(result, len, "no vcpu %u\n", id);
+		return;
+	}
+	li = &vcpu->arch.local_int;
+	mutex_lock(&vcpu->mutex);
+	rc = ap_sim_view_pqap(vcpu);
+	spin_lock(&li->lock);
+	if (test_and_clear_bit(IRQ_PEND_PROG, &li->pending_irqs)) {
+		pgm = li->irq.pgm.code;
+		memset(&li->irq.pgm, 0, sizeof(li->irq.pgm));
+	}
+	spin_unlock(&li->lock);
+	gr1 = vcpu->run->s.regs.gprs[1];
+	if (pgm)
+		scnprintf(result, len, "program 0x%04x\n", pgm);
+	else if (rc)
+		scnprintf(result, len, "userspace %d\n", rc);
+	else
+		scnprintf(result, len, "rc 0x%02x status 0x%08x cc %u\n",
+			  (unsigned int)(gr1 >> 16) & 0xff, (u32)gr1,
+			  (unsigned int)(vcpu->arch.sie_block->gpsw.mask >> 44) & 3);
+	mutex_unlock(&vcpu->mutex);
+}
+
 /* Parses "tapq AA.DDDD" (hex, one optional trailing newline) into an APQN. */
 static int ap_sim_view_parse_tapq(const char *cmd, ap_qid_t *qid)
 {
@@ -162,6 +208,7 @@ static ssize_t ap_sim_view_insn_write(struct file *file, const char __user *ubuf
 	struct ap_queue_status status;
 	unsigned long gr2 = 0;
 	char cmd[32] = "";
+	unsigned int vcpu_id;
 	bool in_apcb;
 	ap_qid_t qid;
 	u32 word;
@@ -171,6 +218,10 @@ static ssize_t ap_sim_view_insn_write(struct file *file, const char __user *ubuf
 		return -EINVAL;
 	if (copy_from_user(cmd, ubuf, count))
 		return -EFAULT;
+	if (sscanf(cmd, "pqap %u", &vcpu_id) == 1) {
+		ap_sim_view_pqap_on(kvm, vcpu_id, insn->result, sizeof(insn->result));
+		return count;
+	}
 	rc = ap_sim_view_parse_tapq(cmd, &qid);
 	if (rc)
 		return rc;

@@ -127,7 +127,9 @@ flush_log() {
 		TRANSCRIPT_MARK="$TRANSCRIPT_MARK" TRANSCRIPT_LOG="$TRANSCRIPT_LOG" awk '
 			$0 == ENVIRON["TRANSCRIPT_MARK"] { seen = 1; n = 0; next }
 			# The taint notice comes once per boot, with whichever module is first.
-			seen && $0 ~ ENVIRON["TRANSCRIPT_LOG"] && !/^transcript-mark / && !/taints kernel/ { line[n++] = $0 }
+			# Backtrace lines (symbol+offset/size) name code, not behaviour.
+			seen && $0 ~ ENVIRON["TRANSCRIPT_LOG"] && !/^transcript-mark / && !/taints kernel/ &&
+				!/\+0x[0-9a-f]+\/0x[0-9a-f]+/ { line[n++] = $0 }
 			END {
 				if (!seen) print "dmesg: (section marker not found)"
 				for (i = 0; i < n; i++) print "dmesg: " line[i]

@@ -17,10 +17,12 @@ use vm::Vmm;
 const USAGE: &str = "\
 usage: ap-vmm    (commands on stdin, one reply line each on stdout)
 
-  vm                  create the VM: KVM_CREATE_VM, a 1 MiB memory slot, two vCPUs
-                      and the KVM-VFIO device
+  vm                  create the VM: KVM_CREATE_VM, a 1 MiB memory slot, AP
+                      interpretation and facility 65 (QEMU's ap=on, apqi=on),
+                      two vCPUs and the KVM-VFIO device
   group UUID          open the mdev's IOMMU group and put it in the VM's type1v2
-                      container (created and DMA-mapped on first use)
+                      container (created and DMA-mapped, in two halves, on first
+                      use)
   kvm-add UUID        KVM_DEV_VFIO_FILE_ADD of the group (QEMU does it before open)
   kvm-del UUID        KVM_DEV_VFIO_FILE_DEL
   open UUID           VFIO_GROUP_GET_DEVICE_FD: the driver's open_device
@@ -31,6 +33,14 @@ usage: ap-vmm    (commands on stdin, one reply line each on stdout)
   irq-count UUID IDX  how often the armed eventfd fired since the last ask
   reset UUID          VFIO_DEVICE_RESET
   region UUID         VFIO_DEVICE_GET_REGION_INFO (AP has no regions)
+  aqic APQN on ISC NIB  the guest's PQAP(AQIC) on vCPU 0, enabling interrupts with
+                      the notification byte at guest address NIB (hex); test
+                      kernels only (the AP simulator's ap_insn file runs KVM's
+                      intercept handler, as no guest ever runs)
+  aqic APQN off       the same, disabling interrupts
+  dma-unmap           VFIO_IOMMU_UNMAP_DMA of the upper half of guest memory
+                      (0x80000-0xfffff; the drivers' dma_unmap)
+  dma-map             map it again
   close UUID          close the device fd: the driver's close_device
   quit
 ";

@@ -9,6 +9,9 @@ const fn ioc(dir: u64, ty: u8, nr: u8, size: usize) -> u64 {
 const fn io(ty: u8, nr: u8) -> u64 {
     ioc(0, ty, nr, 0)
 }
+const fn ior<T>(ty: u8, nr: u8) -> u64 {
+    ioc(2, ty, nr, core::mem::size_of::<T>())
+}
 const fn iow<T>(ty: u8, nr: u8) -> u64 {
     ioc(1, ty, nr, core::mem::size_of::<T>())
 }
@@ -23,11 +26,36 @@ pub const KVM_CREATE_VCPU: u64 = io(KVMIO, 0x41);
 pub const KVM_SET_USER_MEMORY_REGION: u64 = iow::<KvmUserspaceMemoryRegion>(KVMIO, 0x46);
 pub const KVM_CREATE_DEVICE: u64 = iowr::<KvmCreateDevice>(KVMIO, 0xe0);
 pub const KVM_SET_DEVICE_ATTR: u64 = iow::<KvmDeviceAttr>(KVMIO, 0xe1);
+pub const KVM_GET_DEVICE_ATTR: u64 = iow::<KvmDeviceAttr>(KVMIO, 0xe2);
+pub const KVM_GET_REGS: u64 = ior::<KvmRegs>(KVMIO, 0x81);
+pub const KVM_SET_REGS: u64 = iow::<KvmRegs>(KVMIO, 0x82);
 pub const KVM_API_VERSION: i32 = 12;
 pub const KVM_DEV_TYPE_VFIO: u32 = 4;
 pub const KVM_DEV_VFIO_FILE: u32 = 1;
 pub const KVM_DEV_VFIO_FILE_ADD: u64 = 1;
 pub const KVM_DEV_VFIO_FILE_DEL: u64 = 2;
+/// VM attributes (arch/s390/include/uapi/asm/kvm.h).
+pub const KVM_S390_VM_CRYPTO: u32 = 2;
+pub const KVM_S390_VM_CRYPTO_ENABLE_APIE: u64 = 4;
+pub const KVM_S390_VM_CPU_MODEL: u32 = 3;
+pub const KVM_S390_VM_CPU_PROCESSOR: u64 = 0;
+
+/// `struct kvm_regs` of s390: the general registers.
+#[repr(C)]
+#[derive(Default)]
+pub struct KvmRegs {
+    pub gprs: [u64; 16],
+}
+
+/// `struct kvm_s390_vm_cpu_processor`: the guest CPU model.
+#[repr(C)]
+pub struct KvmS390VmCpuProcessor {
+    pub cpuid: u64,
+    pub ibc: u16,
+    pub pad: [u8; 6],
+    /// Facility bits, facility 0 the most significant bit of the first word.
+    pub fac_list: [u64; 256],
+}
 
 #[repr(C)]
 pub struct KvmUserspaceMemoryRegion {
@@ -66,6 +94,7 @@ pub const VFIO_DEVICE_GET_IRQ_INFO: u64 = io(VFIO_TYPE, 109);
 pub const VFIO_DEVICE_SET_IRQS: u64 = io(VFIO_TYPE, 110);
 pub const VFIO_DEVICE_RESET: u64 = io(VFIO_TYPE, 111);
 pub const VFIO_IOMMU_MAP_DMA: u64 = io(VFIO_TYPE, 113);
+pub const VFIO_IOMMU_UNMAP_DMA: u64 = io(VFIO_TYPE, 114);
 pub const VFIO_API_VERSION: i32 = 0;
 pub const VFIO_TYPE1V2_IOMMU: u64 = 3;
 pub const VFIO_GROUP_FLAGS_VIABLE: u32 = 1;
@@ -112,6 +141,14 @@ pub struct VfioIrqSetOne {
 }
 
 #[repr(C)]
+pub struct VfioDmaUnmap {
+    pub argsz: u32,
+    pub flags: u32,
+    pub iova: u64,
+    pub size: u64,
+}
+
+#[repr(C)]
 pub struct VfioDmaMap {
     pub argsz: u32,
     pub flags: u32,
@@ -134,5 +171,20 @@ mod tests {
         assert_eq!(KVM_SET_DEVICE_ATTR, 0x4018_aee1);
         assert_eq!(VFIO_GROUP_GET_DEVICE_FD, 0x3b6a);
         assert_eq!(VFIO_DEVICE_RESET, 0x3b6f);
+        assert_eq!(KVM_GET_DEVICE_ATTR, 0x4018_aee2);
+        assert_eq!(VFIO_IOMMU_UNMAP_DMA, 0x3b72);
+        // s390's `struct kvm_regs` is the 16 general registers (128 bytes).
+        assert_eq!(KVM_GET_REGS, 0x8080_ae81);
+        assert_eq!(KVM_SET_REGS, 0x4080_ae82);
+    }
+
+    /// The CPU model as arch/s390/include/uapi/asm/kvm.h lays it out.
+    #[test]
+    fn cpu_model_has_the_uapi_size() {
+        assert_eq!(
+            core::mem::size_of::<KvmS390VmCpuProcessor>(),
+            8 + 2 + 6 + 2048
+        );
+        assert_eq!(core::mem::size_of::<VfioDmaUnmap>(), 24);
     }
 }

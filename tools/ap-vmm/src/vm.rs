@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::fs::{self, File, OpenOptions};
-use std::io;
+use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use ap_matrix::errno::Errno;
@@ -63,8 +63,8 @@ const MIB: usize = 1 << 20;
 struct Vm {
     _kvm: File,
     /// Held so the VM lives as long as the VMM.
-    _fd: OwnedFd,
-    _vcpus: Vec<OwnedFd>,
+    fd: OwnedFd,
+    vcpus: Vec<OwnedFd>,
     vfio_device: OwnedFd,
     /// The guest's memory: 1 MiB at guest address 0, 1 MiB aligned as s390 wants.
     memory: usize,
@@ -113,6 +113,30 @@ fn create_vm() -> Result<Vm, Failure> {
         userspace_addr: memory as u64,
     };
     ioctl_ptr(fd.as_raw_fd(), KVM_SET_USER_MEMORY_REGION, &mut slot)?;
+    // QEMU's `-cpu ...,ap=on,apqci=on,apft=on,apqi=on`: AP instructions interpreted
+    // (APIE) and facility 65, so that the guest's PQAP(AQIC) reaches the driver.
+    // Both must be set before the vCPUs exist.
+    set_vm_attr(&fd, KVM_S390_VM_CRYPTO, KVM_S390_VM_CRYPTO_ENABLE_APIE, 0)?;
+    let mut cpu = Box::new(KvmS390VmCpuProcessor {
+        cpuid: 0,
+        ibc: 0,
+        pad: [0; 6],
+        fac_list: [0; 256],
+    });
+    let cpu_addr = &mut *cpu as *mut KvmS390VmCpuProcessor as u64;
+    get_vm_attr(
+        &fd,
+        KVM_S390_VM_CPU_MODEL,
+        KVM_S390_VM_CPU_PROCESSOR,
+        cpu_addr,
+    )?;
+    cpu.fac_list[AQIC_FACILITY / 64] |= 1 << (63 - AQIC_FACILITY % 64);
+    set_vm_attr(
+        &fd,
+        KVM_S390_VM_CPU_MODEL,
+        KVM_S390_VM_CPU_PROCESSOR,
+        cpu_addr,
+    )?;
     let mut vcpus = Vec::new();
     for id in 0..2 {
         vcpus.push(owned(ioctl(fd.as_raw_fd(), KVM_CREATE_VCPU, id)?));
@@ -125,11 +149,72 @@ fn create_vm() -> Result<Vm, Failure> {
     ioctl_ptr(fd.as_raw_fd(), KVM_CREATE_DEVICE, &mut device)?;
     Ok(Vm {
         _kvm: kvm,
-        _fd: fd,
-        _vcpus: vcpus,
+        fd,
+        vcpus,
         vfio_device: owned(device.fd as i32),
         memory,
     })
+}
+
+/// The AP adapter-interruption facility, which PQAP(AQIC) needs.
+const AQIC_FACILITY: usize = 65;
+
+fn vm_attr(fd: &OwnedFd, request: u64, group: u32, attr: u64, addr: u64) -> Result<(), Failure> {
+    let mut a = KvmDeviceAttr {
+        flags: 0,
+        group,
+        attr,
+        addr,
+    };
+    ioctl_ptr(fd.as_raw_fd(), request, &mut a).map(|_| ())
+}
+
+fn set_vm_attr(fd: &OwnedFd, group: u32, attr: u64, addr: u64) -> Result<(), Failure> {
+    vm_attr(fd, KVM_SET_DEVICE_ATTR, group, attr, addr)
+}
+
+fn get_vm_attr(fd: &OwnedFd, group: u32, attr: u64, addr: u64) -> Result<(), Failure> {
+    vm_attr(fd, KVM_GET_DEVICE_ATTR, group, attr, addr)
+}
+
+/// Guest memory is mapped into the container in two halves, as QEMU's listener maps
+/// each memory section; `dma-unmap` and `dma-map` take the upper half away and give
+/// it back. (A range from IOVA 0 would also take what upstream's driver treats as
+/// "no NIB", see Documentation/vfio_ap_rs.rst.)
+const HALF: usize = MIB / 2;
+
+/// Maps the guest memory of `[iova, iova + size)` at IOVA = guest address.
+fn dma_map(container: &File, vm: &Vm, iova: usize, size: usize) -> Result<(), Failure> {
+    let mut map = VfioDmaMap {
+        argsz: core::mem::size_of::<VfioDmaMap>() as u32,
+        flags: VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+        vaddr: (vm.memory + iova) as u64,
+        iova: iova as u64,
+        size: size as u64,
+    };
+    ioctl_ptr(container.as_raw_fd(), VFIO_IOMMU_MAP_DMA, &mut map).map(|_| ())
+}
+
+fn dma_unmap(container: &File, iova: usize, size: usize) -> Result<(), Failure> {
+    let mut unmap = VfioDmaUnmap {
+        argsz: core::mem::size_of::<VfioDmaUnmap>() as u32,
+        flags: 0,
+        iova: iova as u64,
+        size: size as u64,
+    };
+    ioctl_ptr(container.as_raw_fd(), VFIO_IOMMU_UNMAP_DMA, &mut unmap).map(|_| ())
+}
+
+/// Parses `AA.DDDD` (hex) into an AP queue number.
+fn parse_apqn(word: Option<&&str>) -> Result<u64, Failure> {
+    let bad = Failure::Usage("expected an APQN (AA.DDDD)");
+    let (card, domain) = word.and_then(|w| w.split_once('.')).ok_or(bad)?;
+    let card = u64::from_str_radix(card, 16).map_err(|_| Failure::Usage("bad adapter"))?;
+    let domain = u64::from_str_radix(domain, 16).map_err(|_| Failure::Usage("bad domain"))?;
+    if card > 0xff || domain > 0xff {
+        return Err(Failure::Usage("APQN out of range"));
+    }
+    Ok(card << 8 | domain)
 }
 
 /// The container QEMU 7.2 builds for the first group: type1v2, guest memory mapped
@@ -150,14 +235,8 @@ fn create_container(group: &File, vm: Option<&Vm>) -> Result<File, Failure> {
     ioctl_ptr(group.as_raw_fd(), VFIO_GROUP_SET_CONTAINER, &mut raw)?;
     ioctl(cfd, VFIO_SET_IOMMU, VFIO_TYPE1V2_IOMMU)?;
     if let Some(vm) = vm {
-        let mut map = VfioDmaMap {
-            argsz: core::mem::size_of::<VfioDmaMap>() as u32,
-            flags: VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
-            vaddr: vm.memory as u64,
-            iova: 0,
-            size: MIB as u64,
-        };
-        ioctl_ptr(cfd, VFIO_IOMMU_MAP_DMA, &mut map)?;
+        dma_map(&container, vm, 0, HALF)?;
+        dma_map(&container, vm, HALF, MIB - HALF)?;
     }
     Ok(container)
 }
@@ -203,6 +282,24 @@ impl Vmm {
                 ioctl_ptr(self.device(uuid)?, VFIO_DEVICE_GET_REGION_INFO, &mut info)?;
                 Ok(String::new())
             }
+            ("aqic", Some(apqn)) => self.aqic(apqn, &words[2..]),
+            ("dma-unmap", None) => {
+                let container = self
+                    .container
+                    .as_ref()
+                    .ok_or(Failure::Usage("no container"))?;
+                dma_unmap(container, HALF, MIB - HALF)?;
+                Ok(String::new())
+            }
+            ("dma-map", None) => {
+                let vm = self.vm.as_ref().ok_or(Failure::Usage("no vm"))?;
+                let container = self
+                    .container
+                    .as_ref()
+                    .ok_or(Failure::Usage("no container"))?;
+                dma_map(container, vm, HALF, MIB - HALF)?;
+                Ok(String::new())
+            }
             ("close", Some(uuid)) => {
                 let mdev = self
                     .mdevs
@@ -214,6 +311,42 @@ impl Vmm {
             }
             _ => Err(Failure::Usage("unknown command (run ap-vmm --help)")),
         }
+    }
+
+    /// The guest's PQAP(AQIC) on vCPU 0: `on ISC NIB` enables interrupts with the
+    /// notification byte at guest address NIB (hex), `off` disables them. The test
+    /// kernel's KVM runs its intercept handler (the guest never runs); the reply is
+    /// its answer: `rc 0xNN status 0xSSSSSSSS cc C`, `program 0xCCCC` or `userspace E`.
+    fn aqic(&self, apqn: &str, args: &[&str]) -> Reply {
+        let vm = self.vm.as_ref().ok_or(Failure::Usage("no vm"))?;
+        let vcpu = vm.vcpus.first().ok_or(Failure::Usage("no vcpu"))?;
+        let gr0 = (3 << 24) | parse_apqn(Some(&apqn))?;
+        let (gr1, gr2) = match args {
+            ["on", isc, nib] => {
+                let isc: u64 = isc.parse().map_err(|_| Failure::Usage("bad isc"))?;
+                let nib = u64::from_str_radix(nib.trim_start_matches("0x"), 16)
+                    .map_err(|_| Failure::Usage("bad nib"))?;
+                ((1 << 47) | (isc & 7), nib)
+            }
+            ["off"] => (0, 0),
+            _ => return Err(Failure::Usage("aqic APQN on ISC NIB | aqic APQN off")),
+        };
+        let mut regs = KvmRegs::default();
+        ioctl_ptr(vcpu.as_raw_fd(), KVM_GET_REGS, &mut regs)?;
+        regs.gprs[0] = gr0;
+        regs.gprs[1] = gr1;
+        regs.gprs[2] = gr2;
+        ioctl_ptr(vcpu.as_raw_fd(), KVM_SET_REGS, &mut regs)?;
+        let path = format!(
+            "/sys/kernel/debug/kvm/{}-{}/ap_insn",
+            std::process::id(),
+            vm.fd.as_raw_fd()
+        );
+        let mut file = OpenOptions::new().read(true).write(true).open(path)?;
+        file.write_all(b"pqap 0")?;
+        let mut answer = String::new();
+        file.read_to_string(&mut answer)?;
+        Ok(answer.trim_end().to_string())
     }
 
     fn group(&mut self, uuid: &str) -> Reply {

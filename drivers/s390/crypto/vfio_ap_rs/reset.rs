@@ -26,10 +26,13 @@ static WAITED: dev_print::Ratelimit = dev_print::Ratelimit::new();
 /// reset in batches of this size, one batch after the other (11 KiB of state each).
 const BATCH_MAX: usize = 256;
 
-/// The real instructions, sleeps and log lines.
-struct KernelIo;
+/// The real instructions, sleeps and log lines; `release_irq` releases a queue's
+/// interrupt resources (its NIB page and guest subclass).
+struct KernelIo<'a> {
+    release_irq: &'a mut dyn FnMut(Apqn),
+}
 
-impl ResetIo for KernelIo {
+impl ResetIo for KernelIo<'_> {
     fn zapq(&mut self, apqn: Apqn) -> QueueStatus {
         ap::zapq(apqn)
     }
@@ -57,16 +60,22 @@ impl ResetIo for KernelIo {
         );
     }
 
-    // No guest can have enabled interrupts yet (no PQAP/AQIC support), so there are
-    // no interrupt resources to release.
-    fn free_irq_resources(&mut self, _apqn: Apqn, _only_if_isc_valid: bool) {}
+    // A queue's NIB page and subclass are registered together, so "only if an ISC
+    // is registered" is the same as "if any".
+    fn free_irq_resources(&mut self, apqn: Apqn, _only_if_isc_valid: bool) {
+        (self.release_irq)(apqn);
+    }
 }
 
 /// Resets every queue of `set` that is bound to the driver, side by side, records
 /// in `queues` whether each stays passable, and returns the result of them all
 /// (`EIO` if a queue's last ZAPQ failed, `ETIMEDOUT` if one did not settle). Every
 /// queue is reset whatever the others do.
-pub(crate) fn reset_bound(set: &QueueSet, queues: &mut BoundQueues) -> Result<(), Errno> {
+pub(crate) fn reset_bound(
+    set: &QueueSet,
+    queues: &mut BoundQueues,
+    release_irq: &mut dyn FnMut(Apqn),
+) -> Result<(), Errno> {
     let mut result = Ok(());
     let mut batch = KVec::new();
     for apqn in set.iter() {
@@ -75,25 +84,34 @@ pub(crate) fn reset_bound(set: &QueueSet, queues: &mut BoundQueues) -> Result<()
         }
         if batch.push(ResetMachine::new(apqn), GFP_KERNEL).is_err() {
             // Out of memory: this queue alone, its state on the stack.
-            result = merge_results(result, finish(&mut [ResetMachine::new(apqn)], queues));
+            let alone = &mut [ResetMachine::new(apqn)];
+            result = merge_results(result, finish(alone, queues, release_irq));
             continue;
         }
         if batch.len() == BATCH_MAX {
-            result = merge_results(result, finish(&mut batch, queues));
+            result = merge_results(result, finish(&mut batch, queues, release_irq));
             batch = KVec::new();
         }
     }
-    merge_results(result, finish(&mut batch, queues))
+    merge_results(result, finish(&mut batch, queues, release_irq))
 }
 
 /// Resets `apqn` alone and records whether it stays passable.
-pub(crate) fn reset_one(apqn: Apqn, queues: &mut BoundQueues) -> Result<(), Errno> {
-    finish(&mut [ResetMachine::new(apqn)], queues)
+pub(crate) fn reset_one(
+    apqn: Apqn,
+    queues: &mut BoundQueues,
+    release_irq: &mut dyn FnMut(Apqn),
+) -> Result<(), Errno> {
+    finish(&mut [ResetMachine::new(apqn)], queues, release_irq)
 }
 
 /// Runs `batch` to its end, logs and records each outcome; their combined result.
-fn finish(batch: &mut [ResetMachine], queues: &mut BoundQueues) -> Result<(), Errno> {
-    reset_batch::run(batch, &mut KernelIo);
+fn finish(
+    batch: &mut [ResetMachine],
+    queues: &mut BoundQueues,
+    release_irq: &mut dyn FnMut(Apqn),
+) -> Result<(), Errno> {
+    reset_batch::run(batch, &mut KernelIo { release_irq });
     let mut result = Ok(());
     for m in batch.iter() {
         let outcome = m.outcome();

@@ -34,12 +34,15 @@ use crate::kernel_ext::dev_print::dev_warn;
 use crate::kernel_ext::device_ext::{DevKey, Device, DeviceExt};
 use crate::kernel_ext::kvec_ext::KVecExt;
 use crate::kernel_ext::kvm::{Kvm, KvmGuard};
-use crate::kernel_ext::vfio::{EventFd, VfioDevice};
+use crate::kernel_ext::vfio::{EventFd, PinnedPage, VfioDevice};
 use crate::kernel_ext::{ap, ap_perms};
 use crate::reset;
 use kernel::types::ARef;
 
 mod device_ops;
+mod guest_irq;
+
+pub(crate) use guest_irq::GuestIrq;
 
 /// One mdev of the driver.
 pub(crate) struct MdevEntry {
@@ -54,6 +57,9 @@ pub(crate) struct MdevEntry {
     request_irq: Option<EventFd>,
     /// Taken out (and unregistered outside the locks) when the mdev goes away.
     vfio: Option<VfioDevice>,
+    /// The interrupt resources of the queues whose interrupts the guest enabled;
+    /// all released by the time the VFIO device is closed.
+    irqs: KVec<GuestIrq>,
 }
 
 impl MdevEntry {
@@ -86,10 +92,53 @@ impl MdevEntry {
     fn kvm(&self) -> Option<ARef<Kvm>> {
         self.guest.as_ref().map(|g| g.kvm().into())
     }
+
+    /// Whether the mdev is attached to `kvm`.
+    fn is_attached_to(&self, kvm: &Kvm) -> bool {
+        self.guest
+            .as_ref()
+            .is_some_and(|g| core::ptr::eq(g.kvm(), kvm))
+    }
+
+    /// Whether `apqn` is assigned to the mdev.
+    fn holds(&self, apqn: Apqn) -> bool {
+        self.matrix.contains(apqn)
+    }
 }
 
 /// A held driver lock.
 type MutexGuard<'a, T> = Guard<'a, T, MutexBackend>;
+
+/// The mdevs lock, held. Guest pages released under it are unpinned once it is
+/// dropped: unpinning takes the VFIO IOMMU's lock, which must never nest inside the
+/// mdevs lock (VFIO calls `dma_unmap`, which takes the mdevs lock, in the shadow of
+/// that lock).
+pub(crate) struct MdevsGuard<'a> {
+    /// Declared first, so dropped (unlocked) first.
+    locked: MutexGuard<'a, KBox<MdevsLocked>>,
+    /// The pages to unpin, moved here when the guard drops, unpinned after `locked`.
+    unpin: KVec<PinnedPage>,
+}
+
+impl core::ops::Deref for MdevsGuard<'_> {
+    type Target = MdevsLocked;
+
+    fn deref(&self) -> &MdevsLocked {
+        &self.locked
+    }
+}
+
+impl core::ops::DerefMut for MdevsGuard<'_> {
+    fn deref_mut(&mut self) -> &mut MdevsLocked {
+        &mut self.locked
+    }
+}
+
+impl Drop for MdevsGuard<'_> {
+    fn drop(&mut self) {
+        self.unpin = core::mem::take(&mut self.locked.unpin_later);
+    }
+}
 
 /// Everything the mdevs lock protects.
 pub(crate) struct MdevsLocked {
@@ -98,6 +147,9 @@ pub(crate) struct MdevsLocked {
     /// as upstream's list does.
     mdevs: KVec<MdevEntry>,
     queues: BoundQueues,
+    /// Guest pages released under the lock, unpinned when it is dropped
+    /// ([`MdevsGuard`]); room for every pinned page is reserved when it is pinned.
+    unpin_later: KVec<PinnedPage>,
 }
 
 /// The driver's state: its two locks and what they protect.
@@ -133,6 +185,7 @@ impl DriverState {
                 host,
                 mdevs: KVec::new(),
                 queues: BoundQueues::new()?,
+                unpin_later: KVec::new(),
             },
             GFP_KERNEL,
         )?;
@@ -144,9 +197,17 @@ impl DriverState {
 
     /// Takes `guests`, then `mdevs`, for paths that never change what an attached
     /// guest sees. Bind both guards: `let (_guests, st) = self.lock();`.
-    fn lock(&self) -> (MutexGuard<'_, ()>, MutexGuard<'_, KBox<MdevsLocked>>) {
+    fn lock(&self) -> (MutexGuard<'_, ()>, MdevsGuard<'_>) {
         let guests = self.guests.lock();
-        (guests, self.mdevs.lock())
+        (guests, self.lock_mdevs())
+    }
+
+    /// Takes `mdevs` alone.
+    fn lock_mdevs(&self) -> MdevsGuard<'_> {
+        MdevsGuard {
+            locked: self.mdevs.lock(),
+            unpin: KVec::new(),
+        }
     }
 
     /// With `guests` held (`_guests`), runs `f` with the locks for work on the mdev
@@ -160,19 +221,19 @@ impl DriverState {
     ) -> R {
         // Attachments only change under `guests`, so the VM found here stays the
         // mdev's while `mdevs` is dropped and taken again after `kvm->lock`.
-        let kvm = key.and_then(|key| self.mdevs.lock().entry(key).and_then(MdevEntry::kvm));
+        let kvm = key.and_then(|key| self.lock_mdevs().entry(key).and_then(MdevEntry::kvm));
         let vm = kvm.as_deref().map(Kvm::lock);
-        let mut st = self.mdevs.lock();
+        let mut st = self.lock_mdevs();
         f(vm.as_ref(), &mut st)
     }
 
     /// The key of the mdev at `index`, or of the owner of `apqn`.
     fn key_at(&self, index: usize) -> Option<DevKey> {
-        self.mdevs.lock().mdevs.get(index).map(MdevEntry::key)
+        self.lock_mdevs().mdevs.get(index).map(MdevEntry::key)
     }
 
     fn owner_key(&self, apqn: Apqn) -> Option<DevKey> {
-        let st = self.mdevs.lock();
+        let st = self.lock_mdevs();
         st.owner_of(apqn)
             .and_then(|i| st.mdevs.get(i))
             .map(MdevEntry::key)
@@ -197,6 +258,7 @@ impl DriverState {
                 guest: None,
                 request_irq: None,
                 vfio: Some(vfio),
+                irqs: KVec::new(),
             },
             GFP_KERNEL,
         )?;
@@ -305,7 +367,7 @@ impl DriverState {
     /// `matrix`, `guest_matrix`, `control_domains`, `ap_config` read.
     pub(crate) fn show(&self, dev: &Device, view: MatrixView, out: &mut [u8]) -> Result<usize> {
         use crate::ap_matrix::format;
-        let st = self.mdevs.lock();
+        let st = self.lock_mdevs();
         let entry = st.entry(dev.key()).ok_or(ENODEV)?;
         let emitted = match view {
             MatrixView::Assigned => {
@@ -367,7 +429,7 @@ impl DriverState {
                 QueueRemoval::ResetQueue => {
                     st.reset_one(apqn);
                 }
-                QueueRemoval::FreeIrqOnly => {}
+                QueueRemoval::FreeIrqOnly => st.release_irq(apqn),
             }
             st.queues.unbind(apqn);
         })
@@ -431,7 +493,7 @@ impl DriverState {
             });
             index += 1;
         }
-        let mut st = self.mdevs.lock();
+        let mut st = self.lock_mdevs();
         if !st.mdevs.is_empty() && delta.has_additions() {
             // The type check of added adapters issues TAPQs: do it once, against an
             // all-assigned matrix, then intersect per mdev.
@@ -608,12 +670,29 @@ impl MdevsLocked {
     /// passable; the batch's result (`EIO` if a queue's last ZAPQ failed, `ETIMEDOUT`
     /// if one did not settle). Every queue is reset whatever the others do.
     fn reset_queues(&mut self, set: &QueueSet) -> Result {
-        reset::reset_bound(set, &mut self.queues).map_err(to_error)
+        let MdevsLocked {
+            mdevs,
+            queues,
+            unpin_later,
+            ..
+        } = self;
+        reset::reset_bound(set, queues, &mut |apqn| {
+            guest_irq::release_irq(mdevs, unpin_later, apqn)
+        })
+        .map_err(to_error)
     }
 
     fn reset_one(&mut self, apqn: Apqn) {
+        let MdevsLocked {
+            mdevs,
+            queues,
+            unpin_later,
+            ..
+        } = self;
         // Nobody to report a failed reset to; the queue records its passability.
-        let _ = reset::reset_one(apqn, &mut self.queues);
+        let _ = reset::reset_one(apqn, queues, &mut |apqn| {
+            guest_irq::release_irq(mdevs, unpin_later, apqn)
+        });
     }
 }
 

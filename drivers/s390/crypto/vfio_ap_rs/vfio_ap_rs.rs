@@ -70,11 +70,19 @@ fn driver() -> Result<&'static DriverState> {
     DRIVER.get().ok_or(ENODEV)
 }
 
+/// Upstream's s390 debug area, where the guest interrupt paths log.
+static DEBUG_AREA: Global<DebugArea> = Global::new();
+
+/// The debug area, while the module is loaded.
+fn debug_area() -> Result<&'static DebugArea> {
+    DEBUG_AREA.get().ok_or(ENODEV)
+}
+
 struct VfioApRs {
     _mdevs: mdev::Registration<mdev_driver::PassthroughMdev>,
     _matrix: matrix_dev::MatrixDevice,
     _queues: ap_driver::Registration<queue_driver::QueueDriver>,
-    _dbf: DebugArea,
+    _dbf: Published<DebugArea>,
     /// Last: the state goes after every registration that can call back.
     _driver: Published<DriverState>,
 }
@@ -100,6 +108,7 @@ impl kernel::Module for VfioApRs {
         // Upstream's debug area, with its record size and level (no record is written
         // before guests can be attached).
         let dbf = DebugArea::register(c_str!("vfio_ap"), 10, kernel_ext::s390_dbf::LEVEL_WARN)?;
+        let dbf = DEBUG_AREA.publish(KBox::pin(dbf, GFP_KERNEL)?)?;
         let matrix = matrix_dev::MatrixDevice::create(module)?;
         let mdevs = mdev::Registration::register(
             matrix.parent(),

@@ -2,7 +2,8 @@
 
 //! The VFIO device of each mdev: what QEMU's `-device vfio-ap` opens. Opening it
 //! attaches the mdev to the VM, closing detaches it; its ioctls describe the device
-//! (no regions, one request IRQ), arm that IRQ and reset the queues.
+//! (no regions, one request IRQ), arm that IRQ and reset the queues; unmapping
+//! guest memory disables the interrupts whose NIB was there.
 
 use core::mem::size_of;
 use kernel::prelude::*;
@@ -25,7 +26,7 @@ pub(crate) struct PassthroughVfio;
 #[vtable]
 impl vfio::Operations for PassthroughVfio {
     fn open_device(vdev: &VfioDeviceRef) -> Result {
-        crate::driver()?.attach(vdev.parent(), vdev.kvm())
+        crate::driver()?.attach(vdev)
     }
 
     fn close_device(vdev: &VfioDeviceRef) {
@@ -47,6 +48,12 @@ impl vfio::Operations for PassthroughVfio {
     fn request(vdev: &VfioDeviceRef, count: u32) {
         if let Ok(driver) = crate::driver() {
             driver.request(vdev.parent(), count);
+        }
+    }
+
+    fn dma_unmap(vdev: &VfioDeviceRef, iova: u64, length: u64) {
+        if let Ok(driver) = crate::driver() {
+            driver.dma_unmap(vdev.parent(), iova, length);
         }
     }
 }

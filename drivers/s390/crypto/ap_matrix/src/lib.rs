@@ -22,6 +22,7 @@ pub mod mask_parse;
 
 pub mod ap_config;
 pub mod apcb;
+pub mod aqic;
 pub mod crycb;
 pub mod differences;
 pub mod format;

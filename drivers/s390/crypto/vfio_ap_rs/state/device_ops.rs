@@ -6,12 +6,12 @@
 
 use kernel::prelude::*;
 
-use super::DriverState;
+use super::{DriverState, MdevsLocked};
 use crate::guest::GuestLink;
 use crate::kernel_ext::dev_print::{dev_notice, Ratelimit};
 use crate::kernel_ext::device_ext::{Device, DeviceExt};
 use crate::kernel_ext::kvm::Kvm;
-use crate::kernel_ext::vfio::EventFd;
+use crate::kernel_ext::vfio::{EventFd, VfioDeviceRef};
 
 /// The rate limit of the "Relaying device request" notices.
 static RELAYING: Ratelimit = Ratelimit::new();
@@ -20,16 +20,17 @@ impl DriverState {
     /// `open_device`: attaches the mdev to `kvm` and gives the guest the current
     /// shadow as it is (no refilter, no reset). `EINVAL` without a VM; `EPERM` if
     /// the VM has a pass-through device already.
-    pub(crate) fn attach(&self, dev: &Device, kvm: Option<&Kvm>) -> Result {
-        let kvm = kvm.ok_or(EINVAL)?;
+    pub(crate) fn attach(&self, vdev: &VfioDeviceRef) -> Result {
+        let dev = vdev.parent();
+        let kvm = vdev.kvm().ok_or(EINVAL)?;
         // Every s390 VM has a crypto control block; one without gets nothing.
         if !kvm.has_crycb() {
             return Ok(());
         }
         let _guests = self.guests.lock();
         let vm = kvm.lock();
-        let link = GuestLink::claim(kvm, &vm)?;
-        let mut st = self.mdevs.lock();
+        let link = GuestLink::claim(kvm, &vm, vdev.handle())?;
+        let mut st = self.lock_mdevs();
         let Some(entry) = st.entry_mut(dev.key()) else {
             drop(st);
             link.release(&vm);
@@ -45,27 +46,37 @@ impl DriverState {
     /// eventfd is released too (upstream keeps it until the next `SET_IRQS`).
     pub(crate) fn detach(&self, dev: &Device) {
         let guests = self.guests.lock();
-        let kvm = self.mdevs.lock().entry(dev.key()).and_then(|m| m.kvm());
+        let kvm = self.lock_mdevs().entry(dev.key()).and_then(|m| m.kvm());
         let request_irq = {
             let vm = kvm.as_deref().map(Kvm::lock);
             if let Some(vm) = &vm {
                 GuestLink::unhook(vm);
             }
-            let mut st = self.mdevs.lock();
+            let mut st = self.lock_mdevs();
             let Some(entry) = st.entry_mut(dev.key()) else {
                 return;
             };
             let request_irq = entry.request_irq.take();
-            let Some(link) = entry.guest.take() else {
+            let Some(link) = entry.guest.as_ref() else {
                 return;
             };
             if let Some(vm) = &vm {
-                link.detach(vm);
+                link.take_everything(vm);
             }
             let all = entry.all_queues();
             // Upstream ignores the batch's result here too: a queue that fails to
             // reset is kept from the next guest by its recorded state.
             let _ = st.reset_queues(&all);
+            let MdevsLocked {
+                mdevs, unpin_later, ..
+            } = &mut *st;
+            if let Some(entry) = mdevs.iter_mut().find(|m| m.key() == dev.key()) {
+                // A reset that did not settle leaves resources; upstream leaks them
+                // with the VM. Interrupts stay on only for a queue gone from the
+                // host, which no longer writes to the page.
+                entry.release_irqs(unpin_later, |_| true);
+                entry.guest = None;
+            }
             request_irq
         };
         drop(guests);
@@ -77,7 +88,7 @@ impl DriverState {
     /// `VFIO_DEVICE_RESET`: resets every queue of the mdev (its assigned queues
     /// bound to the driver), attached or not. `EIO` if a queue's reset failed.
     pub(crate) fn reset_device(&self, dev: &Device) -> Result {
-        let mut st = self.mdevs.lock();
+        let mut st = self.lock_mdevs();
         let entry = st.entry(dev.key()).ok_or(ENODEV)?;
         let all = entry.all_queues();
         st.reset_queues(&all)
@@ -87,7 +98,7 @@ impl DriverState {
     /// `None` disarms.
     pub(crate) fn set_request_irq(&self, dev: &Device, eventfd: Option<EventFd>) -> Result {
         let old = {
-            let mut st = self.mdevs.lock();
+            let mut st = self.lock_mdevs();
             let entry = st.entry_mut(dev.key()).ok_or(ENODEV)?;
             core::mem::replace(&mut entry.request_irq, eventfd)
         };
@@ -98,7 +109,7 @@ impl DriverState {
     /// The VFIO core asks, every 10 s while removing the mdev, that userspace
     /// release the device: signal the request eventfd, or say that nobody listens.
     pub(crate) fn request(&self, dev: &Device, count: u32) {
-        let st = self.mdevs.lock();
+        let st = self.lock_mdevs();
         match st.entry(dev.key()).and_then(|m| m.request_irq.as_ref()) {
             Some(eventfd) => {
                 if count % 10 == 0 {

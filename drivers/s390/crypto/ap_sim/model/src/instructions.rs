@@ -294,7 +294,9 @@ impl ApSim {
     /// Enabling needs a non-zero `nib` (else 0x06). The change is asynchronous: the
     /// returned status still shows the old `irq_enabled` bit, the next TAPQ/NQAP/DQAP
     /// the new one. Asking for the state the queue is already in (or moving to) gives
-    /// 0x07; asking for the opposite while a change is pending gives 0x05 (busy).
+    /// 0x07; asking for the opposite while a change is pending gives 0x05 (busy), and
+    /// the pending change completes then, as the machine's would meanwhile: a caller
+    /// that retries AQIC alone (as upstream's disable loop does) gets through.
     pub fn aqic(&mut self, qid: u32, qirqctrl: u64, nib: u64) -> u32 {
         let apqn = Apqn::from_qid(qid);
         let s = self
@@ -321,7 +323,10 @@ impl ApSim {
                 q.irq = IrqState::Disabling;
                 RC_NORMAL
             }
-            (true, IrqState::Disabling) | (false, IrqState::Enabling) => RC_BUSY,
+            (true, IrqState::Disabling) | (false, IrqState::Enabling) => {
+                settle_irq(q);
+                RC_BUSY
+            }
             (true, IrqState::On | IrqState::Enabling)
             | (false, IrqState::Off | IrqState::Disabling) => RC_OTHERWISE_CHANGED,
         };

@@ -169,6 +169,11 @@ fn aqic_enable_disable_is_asynchronous() {
         IrqState::Enabling
     );
     assert_eq!(rc(s.aqic(q, 0, 0)), RC_BUSY, "opposite while pending");
+    assert_eq!(
+        s.queues().get(Apqn::new(3, 9)).unwrap().irq,
+        IrqState::On,
+        "the pending change completed meanwhile"
+    );
     assert_eq!(rc(s.aqic(q, 1 << 47, 1)), RC_OTHERWISE_CHANGED);
     assert_eq!(s.tapq(q, false).status, EMPTY | IRQ);
     let st = s.queues().get(Apqn::new(3, 9)).unwrap();
@@ -182,6 +187,17 @@ fn aqic_enable_disable_is_asynchronous() {
     assert_eq!(rc(s.aqic(q, 1 << 47, 1)), RC_BUSY);
     assert_eq!(s.tapq(q, false).status, EMPTY);
     assert_eq!(rc(s.aqic(q, 0, 0)), RC_OTHERWISE_CHANGED);
+}
+
+#[test]
+fn aqic_retried_alone_gets_through() {
+    let mut s = sim("reset_polls:0");
+    let q = qid(3, 9);
+    assert_eq!(s.aqic(q, (1 << 47) | 5, 0xabc0), EMPTY);
+    // Upstream's disable: AQIC off, and again after busy, with no TAPQ between.
+    assert_eq!(rc(s.aqic(q, 0, 0)), RC_BUSY);
+    assert_eq!(s.aqic(q, 0, 0), EMPTY | IRQ, "accepted on the retry");
+    assert_eq!(s.tapq(q, false).status, EMPTY);
 }
 
 #[test]
