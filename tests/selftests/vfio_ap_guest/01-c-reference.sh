@@ -51,6 +51,7 @@ attach${t}vmm info A: ok flags=0x21 regions=0 irqs=1 cap_offset=0xdead
 attach${t}vmm info A 15: err EINVAL
 attach${t}vmm irq-info A 0: ok flags=0x1 count=1
 attach${t}vmm irq-info A 1: err EINVAL
+attach${t}vmm irq-info A 2: err EINVAL
 attach${t}vmm region A: err EOPNOTSUPP
 attach${t}vmm reset A: ok${t}events: zapq 00.0004 zapq 00.0005 rc=0x02 zapq 00.0005
 attach${t}zapq 00.0004: +1

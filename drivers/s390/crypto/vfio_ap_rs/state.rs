@@ -55,6 +55,9 @@ pub(crate) struct MdevEntry {
     guest: Option<GuestLink>,
     /// The eventfd userspace armed for the VFIO device's request IRQ.
     request_irq: Option<EventFd>,
+    /// The eventfd userspace armed for the configuration-change IRQ (Linux 6.15),
+    /// signalled after every push to the guest.
+    cfg_chg_irq: Option<EventFd>,
     /// Taken out (and unregistered outside the locks) when the mdev goes away.
     vfio: Option<VfioDevice>,
     /// The interrupt resources of the queues whose interrupts the guest enabled;
@@ -72,10 +75,14 @@ impl MdevEntry {
         self.mdev.key()
     }
 
-    /// Gives the attached guest, if any, the current shadow; `vm` holds its VM's lock.
+    /// Gives the attached guest, if any, the current shadow, and tells userspace
+    /// (the configuration-change IRQ); `vm` holds its VM's lock.
     fn push(&self, vm: Option<&KvmGuard<'_>>) {
         if let Some(guest) = &self.guest {
             guest.set_masks(vm, &self.shadow.apcb);
+            if let Some(eventfd) = &self.cfg_chg_irq {
+                eventfd.signal();
+            }
         }
     }
 
@@ -257,6 +264,7 @@ impl DriverState {
                 pending: Apcb::EMPTY,
                 guest: None,
                 request_irq: None,
+                cfg_chg_irq: None,
                 vfio: Some(vfio),
                 irqs: KVec::new(),
             },

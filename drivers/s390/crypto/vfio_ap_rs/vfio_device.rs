@@ -2,7 +2,8 @@
 
 //! The VFIO device of each mdev: what QEMU's `-device vfio-ap` opens. Opening it
 //! attaches the mdev to the VM, closing detaches it; its ioctls describe the device
-//! (no regions, one request IRQ), arm that IRQ and reset the queues; unmapping
+//! (no regions; the request IRQ and, as in Linux 6.15, the configuration-change
+//! IRQ), arm those IRQs and reset the queues; unmapping
 //! guest memory disables the interrupts whose NIB was there.
 
 use core::mem::size_of;
@@ -15,10 +16,21 @@ use crate::kernel_ext::vfio::{
     self, DeviceInfo, EventFd, IoctlArg, IrqInfo, IrqSet, VfioDeviceRef,
 };
 
-/// The request IRQ, the device's only one (`VFIO_AP_REQ_IRQ_INDEX`).
+/// The request IRQ (`VFIO_AP_REQ_IRQ_INDEX`).
 const REQ_IRQ_INDEX: u32 = 0;
-/// `VFIO_AP_NUM_IRQS` as of Linux 6.12.
-const NUM_IRQS: u32 = 1;
+/// The configuration-change IRQ (`VFIO_AP_CFG_CHG_IRQ_INDEX`, Linux 6.15).
+const CFG_CHG_IRQ_INDEX: u32 = 1;
+/// `VFIO_AP_NUM_IRQS` as of Linux 6.15 (1 in 6.12).
+const NUM_IRQS: u32 = 2;
+
+/// The device's IRQs, each one eventfd.
+#[derive(Clone, Copy)]
+pub(crate) enum DeviceIrq {
+    /// Userspace is asked to release the device (the mdev is being removed).
+    Request,
+    /// What the guest is given changed (every push of the shadow APCB).
+    ConfigChange,
+}
 
 /// The VFIO callbacks of the passthrough mdevs.
 pub(crate) struct PassthroughVfio;
@@ -58,7 +70,7 @@ impl vfio::Operations for PassthroughVfio {
     }
 }
 
-/// `VFIO_DEVICE_GET_INFO`: an AP device that can be reset, no regions, one IRQ.
+/// `VFIO_DEVICE_GET_INFO`: an AP device that can be reset, no regions, two IRQs.
 /// Only the fixed part is written back (`cap_offset` is left alone).
 fn get_info(arg: IoctlArg) -> Result<i64> {
     let mut info: DeviceInfo = arg.read_at(0)?;
@@ -72,7 +84,7 @@ fn get_info(arg: IoctlArg) -> Result<i64> {
     Ok(0)
 }
 
-/// `VFIO_DEVICE_GET_IRQ_INFO`: the request IRQ is one eventfd.
+/// `VFIO_DEVICE_GET_IRQ_INFO`: each IRQ is one eventfd.
 fn get_irq_info(arg: IoctlArg) -> Result<i64> {
     let mut info: IrqInfo = arg.read_at(0)?;
     if (info.argsz as usize) < size_of::<IrqInfo>() || info.index >= NUM_IRQS {
@@ -84,25 +96,28 @@ fn get_irq_info(arg: IoctlArg) -> Result<i64> {
     Ok(0)
 }
 
-/// `VFIO_DEVICE_SET_IRQS`: only "trigger the request IRQ with this eventfd" (fd
-/// -1 disarms). The fd is read even when `count` is 0, as upstream does.
+/// `VFIO_DEVICE_SET_IRQS`: only "trigger this IRQ with this eventfd" (fd -1
+/// disarms). The fd is read even when `count` is 0, as upstream does.
 fn set_irqs(vdev: &VfioDeviceRef, arg: IoctlArg) -> Result<i64> {
     let set: IrqSet = arg.read_at(0)?;
     set.validate(1, NUM_IRQS)?;
     if set.flags & vfio::IRQ_SET_ACTION_TRIGGER == 0 {
         return Err(EINVAL);
     }
-    if set.flags & vfio::IRQ_SET_DATA_TYPE_MASK != vfio::IRQ_SET_DATA_EVENTFD
-        || set.index != REQ_IRQ_INDEX
-    {
+    if set.flags & vfio::IRQ_SET_DATA_TYPE_MASK != vfio::IRQ_SET_DATA_EVENTFD {
         return Err(EINVAL);
     }
+    let irq = match set.index {
+        REQ_IRQ_INDEX => DeviceIrq::Request,
+        CFG_CHG_IRQ_INDEX => DeviceIrq::ConfigChange,
+        _ => return Err(EINVAL),
+    };
     let fd: i32 = arg.read_at(size_of::<IrqSet>())?;
     let eventfd = match fd {
         -1 => None,
         fd if fd >= 0 => Some(EventFd::from_fd(fd)?),
         _ => return Err(EINVAL),
     };
-    crate::driver()?.set_request_irq(vdev.parent(), eventfd)?;
+    crate::driver()?.set_irq(vdev.parent(), irq, eventfd)?;
     Ok(0)
 }

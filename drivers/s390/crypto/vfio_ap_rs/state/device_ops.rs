@@ -12,6 +12,7 @@ use crate::kernel_ext::dev_print::{dev_notice, Ratelimit};
 use crate::kernel_ext::device_ext::{Device, DeviceExt};
 use crate::kernel_ext::kvm::Kvm;
 use crate::kernel_ext::vfio::{EventFd, VfioDeviceRef};
+use crate::vfio_device::DeviceIrq;
 
 /// The rate limit of the "Relaying device request" notices.
 static RELAYING: Ratelimit = Ratelimit::new();
@@ -42,8 +43,8 @@ impl DriverState {
     }
 
     /// `close_device`: the guest loses every AP resource, then every queue of the
-    /// mdev is reset. The shadow stays (`guest_matrix` still shows it). The request
-    /// eventfd is released too (upstream keeps it until the next `SET_IRQS`).
+    /// mdev is reset. The shadow stays (`guest_matrix` still shows it). The IRQs'
+    /// eventfds are released too (upstream keeps them until the next `SET_IRQS`).
     pub(crate) fn detach(&self, dev: &Device) {
         let guests = self.guests.lock();
         let kvm = self.lock_mdevs().entry(dev.key()).and_then(|m| m.kvm());
@@ -56,7 +57,7 @@ impl DriverState {
             let Some(entry) = st.entry_mut(dev.key()) else {
                 return;
             };
-            let request_irq = entry.request_irq.take();
+            let request_irq = (entry.request_irq.take(), entry.cfg_chg_irq.take());
             let Some(link) = entry.guest.as_ref() else {
                 return;
             };
@@ -94,13 +95,17 @@ impl DriverState {
         st.reset_queues(&all)
     }
 
-    /// `SET_IRQS` on the request IRQ: `Some` arms (replacing any armed eventfd),
-    /// `None` disarms.
-    pub(crate) fn set_request_irq(&self, dev: &Device, eventfd: Option<EventFd>) -> Result {
+    /// `SET_IRQS`: `Some` arms IRQ `irq` (replacing any armed eventfd), `None`
+    /// disarms it.
+    pub(crate) fn set_irq(&self, dev: &Device, irq: DeviceIrq, eventfd: Option<EventFd>) -> Result {
         let old = {
             let mut st = self.lock_mdevs();
             let entry = st.entry_mut(dev.key()).ok_or(ENODEV)?;
-            core::mem::replace(&mut entry.request_irq, eventfd)
+            let slot = match irq {
+                DeviceIrq::Request => &mut entry.request_irq,
+                DeviceIrq::ConfigChange => &mut entry.cfg_chg_irq,
+            };
+            core::mem::replace(slot, eventfd)
         };
         drop(old);
         Ok(())
