@@ -25,6 +25,12 @@ struct ap_queue_status rust_helper_ap_tapq(ap_qid_t qid,
 	return ap_tapq(qid, info);
 }
 
+struct ap_queue_status rust_helper_ap_test_queue(ap_qid_t qid, int tbit,
+						 struct ap_tapq_hwinfo *info)
+{
+	return ap_test_queue(qid, tbit, info);
+}
+
 struct ap_queue_status rust_helper_ap_zapq(ap_qid_t qid, int fbit)
 {
 	return ap_zapq(qid, fbit);

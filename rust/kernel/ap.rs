@@ -69,12 +69,19 @@ pub(crate) fn aqic_disable(apqn: Apqn) -> QueueStatus {
     status(unsafe { bindings::ap_aqic(qid(apqn), 0, 0) })
 }
 
+/// TAPQ for the queue status only (as C's `ap_tapq(qid, NULL)`): no T bit, so the
+/// machine stores no hardware information.
+pub(crate) fn tapq(apqn: Apqn) -> QueueStatus {
+    // SAFETY: TAPQ only tests the queue; a null information pointer is allowed.
+    status(unsafe { bindings::ap_tapq(qid(apqn), core::ptr::null_mut()) })
+}
+
 /// TAPQ with the T bit: the queue status and the adapter type from the hardware
-/// information.
-pub(crate) fn tapq(apqn: Apqn) -> (QueueStatus, u8) {
+/// information, which the machine stores only when the T bit asks for it.
+pub(crate) fn tapq_adapter_type(apqn: Apqn) -> (QueueStatus, u8) {
     let mut info = MaybeUninit::<bindings::ap_tapq_hwinfo>::zeroed();
     // SAFETY: `info` is a writable `ap_tapq_hwinfo` for the call.
-    let raw = unsafe { bindings::ap_tapq(qid(apqn), info.as_mut_ptr()) };
+    let raw = unsafe { bindings::ap_test_queue(qid(apqn), 1, info.as_mut_ptr()) };
     // SAFETY: zero-initialised above and possibly filled in by TAPQ: plain integers.
     let info = unsafe { info.assume_init() };
     // SAFETY: `value` is the 64-bit view of the union of integers.

@@ -38,7 +38,7 @@ impl ResetIo for KernelIo<'_> {
     }
 
     fn tapq(&mut self, apqn: Apqn) -> QueueStatus {
-        ap::tapq(apqn).0
+        ap::tapq(apqn)
     }
 
     fn sleep_ms(&mut self, ms: u32) {

@@ -511,7 +511,9 @@ impl DriverState {
                 adm: Mask::FULL,
             };
             let added = Matrix::from_masks(crate::ap_matrix::host::Limits::FULL, everything)
-                .map(|all| shadow::pending_additions(&all, &delta, |q| Some(ap::tapq(q).1)))
+                .map(|all| {
+                    shadow::pending_additions(&all, &delta, |q| Some(ap::tapq_adapter_type(q).1))
+                })
                 .unwrap_or(Apcb::EMPTY);
             for entry in st.mdevs.iter_mut() {
                 entry.pending = added.intersection(entry.matrix.masks());

@@ -49,7 +49,7 @@ impl DisableIo for KernelIo {
     }
 
     fn tapq(&mut self, apqn: Apqn) -> QueueStatus {
-        ap::tapq(apqn).0
+        ap::tapq(apqn)
     }
 
     fn sleep_ms(&mut self, ms: u32) {

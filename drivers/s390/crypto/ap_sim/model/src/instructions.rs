@@ -183,11 +183,13 @@ impl ApSim {
                 BindState::Associated(_) => 0,
             };
         }
+        // The information is stored only when the T bit asks for it; without it GR2
+        // keeps the 0 the caller loaded, so a driver that reads the adapter type
+        // from a TAPQ without T (upstream never does) sees type 0.
         if tbit {
             h.raw()
         } else {
-            // Without the T bit only the function bits and the AP type.
-            h.raw() & 0xFF00_0000_FF00_0000
+            0
         }
     }
 

@@ -28,7 +28,8 @@
 //!   gives 0x01; a deconfigured adapter or queue 0x03; a checkstopped one 0x04 (with
 //!   the hardware information, as the bus expects). Function bits follow the mode:
 //!   accelerator `accel mex4k crt4k`, CCA `apsc cca`, EP11 `apsc ep11`, plus `apxa`.
-//!   Without the T bit only the function bits and the AP type are returned.
+//!   Without the T bit no information is stored (GR2 keeps the 0 it was given), as
+//!   on hardware: a driver that reads the adapter type there sees 0.
 //! * **RAPQ/ZAPQ**: drop pending requests, disable interrupts, and stay in progress
 //!   for `reset_polls` TAPQ polls (TAPQ answers 0x02 with `queue_empty` set and
 //!   `irq_enabled` clear), then complete. A reset request during a running reset
