@@ -219,26 +219,41 @@ static ssize_t ap_sim_control_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-static ssize_t ap_sim_report_read(struct file *file, char __user *ubuf,
-				  size_t count, loff_t *ppos)
-{
-	enum ap_sim_report what = (long)file->private_data;
-	ssize_t ret;
+/*
+ * A report is rendered once, at open, and every read() of that open file serves the
+ * same snapshot: a reader in small chunks never sees a torn report, and the model is
+ * rendered (with ap_sim_lock held, interrupts off) once per open, not per chunk.
+ */
+struct ap_sim_snapshot {
 	size_t len;
-	u8 *buf;
-
-	buf = kvmalloc(AP_SIM_REPORT_SIZE, GFP_KERNEL);
-	if (!buf)
-		return -ENOMEM;
-	len = AP_SIM_CALL(ap_sim_rs_report(what, buf, AP_SIM_REPORT_SIZE));
-	ret = simple_read_from_buffer(ubuf, count, ppos, buf, len);
-	kvfree(buf);
-	return ret;
-}
+	u8 text[AP_SIM_REPORT_SIZE];
+};
 
 static int ap_sim_report_open(struct inode *inode, struct file *file)
 {
-	file->private_data = inode->i_private;
+	enum ap_sim_report what = (long)inode->i_private;
+	struct ap_sim_snapshot *snap;
+
+	snap = kvmalloc(sizeof(*snap), GFP_KERNEL);
+	if (!snap)
+		return -ENOMEM;
+	snap->len = AP_SIM_CALL(ap_sim_rs_report(what, snap->text,
+						 sizeof(snap->text)));
+	file->private_data = snap;
+	return 0;
+}
+
+static ssize_t ap_sim_report_read(struct file *file, char __user *ubuf,
+				  size_t count, loff_t *ppos)
+{
+	struct ap_sim_snapshot *snap = file->private_data;
+
+	return simple_read_from_buffer(ubuf, count, ppos, snap->text, snap->len);
+}
+
+static int ap_sim_report_release(struct inode *inode, struct file *file)
+{
+	kvfree(file->private_data);
 	return 0;
 }
 
@@ -251,6 +266,7 @@ static const struct file_operations ap_sim_report_fops = {
 	.owner = THIS_MODULE,
 	.open = ap_sim_report_open,
 	.read = ap_sim_report_read,
+	.release = ap_sim_report_release,
 	.llseek = default_llseek,
 };
 
