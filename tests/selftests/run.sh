@@ -23,7 +23,10 @@ while IFS= read -r t; do
 	4) echo "ok $i $t # SKIP" ;;
 	*) echo "not ok $i $t (exit $rc)" ;;
 	esac
-	if [ "$t" = "$EMULATOR_CHECK" ] && [ "$rc" != 0 ]; then
+	if [ "$t" = "$EMULATOR_CHECK" ] && [ "$rc" != 0 ] && [ -e /tests/emulator-check-advisory ]; then
+		# Only tools/qemu/stress.sh asks for this: it counts crashes on such emulators.
+		echo "# the emulator runs stale code after rewriting it; this boot goes on (advisory check)"
+	elif [ "$t" = "$EMULATOR_CHECK" ] && [ "$rc" != 0 ]; then
 		echo "Bail out! the emulator runs stale code after rewriting it (QEMU before 8.2 does): no result of this boot would be evidence"
 		exit 1
 	fi

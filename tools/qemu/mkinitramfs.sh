@@ -68,6 +68,9 @@ for b in "$top"/build/guest-bin/*; do [ -x "$b" ] && cp "$b" "$root/bin/"; done
 # Tests, in the order they run.
 cp -r "$top/tests/selftests/lib" "$root/tests/lib"
 echo "$variant" > "$root/tests/kernel"
+# EMULATOR_CHECK=advisory (tools/qemu/stress.sh only): an incoherent emulator does not
+# end the boot, so that crash counts can be compared across emulators.
+[ "${EMULATOR_CHECK:-}" = advisory ] && : > "$root/tests/emulator-check-advisory"
 install -m 0755 "$top/tests/selftests/run.sh" "$root/tests/run.sh"
 : > "$root/tests/order"
 # Every boot checks the emulator first (tests/selftests/emulator).
@@ -76,7 +79,7 @@ for d in "$top/tests/selftests/emulator" "${dirs[@]}"; do
   name="$(basename "$d")"
   [ -e "$root/tests/$name" ] && name="$name-$(echo "$d" | cksum | cut -c1-6)"
   mkdir -p "$root/tests/$name"
-  cp -r "$d"/. "$root/tests/$name/"
+  cp -rL "$d"/. "$root/tests/$name/" # -L: a suite may share a file by symlink
   find "$root/tests/$name" -maxdepth 1 -name '*.sh' -printf '%f\n' | LC_ALL=C sort |
     sed "s|^|$name/|" >> "$root/tests/order"
 done

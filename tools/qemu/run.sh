@@ -26,16 +26,20 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# QEMU_MONITOR=SOCKET: the QEMU monitor listens there (tools/qemu/stress.sh reads the
+# vCPUs' registers from it when a boot hangs).
+monitor=()
+[ -n "${QEMU_MONITOR:-}" ] && monitor=(-monitor "unix:$QEMU_MONITOR,server,nowait")
 mkdir -p "$(dirname "$log")"
 start=$(date +%s)
 set +e
 if [ "$show" = 1 ]; then
-  timeout --foreground -k 5 "$timeout" "${QEMU:-qemu-system-s390x}" -M s390-ccw-virtio -cpu max -smp 2 -m 2048 \
+  timeout --foreground -k 5 "$timeout" "${QEMU:-qemu-system-s390x}" ${QEMU_ARGS:-} -M s390-ccw-virtio -cpu max -smp 2 -m 2048 "${monitor[@]}" \
     -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttysclp0 panic=-1 loglevel=7 $append" </dev/null 2>&1 | tee "$log"
   rc=${PIPESTATUS[0]}
 else
-  timeout -k 5 "$timeout" "${QEMU:-qemu-system-s390x}" -M s390-ccw-virtio -cpu max -smp 2 -m 2048 \
+  timeout -k 5 "$timeout" "${QEMU:-qemu-system-s390x}" ${QEMU_ARGS:-} -M s390-ccw-virtio -cpu max -smp 2 -m 2048 "${monitor[@]}" \
     -nographic -no-reboot -kernel "$kernel" -initrd "$initrd" \
     -append "console=ttysclp0 panic=-1 loglevel=7 $append" </dev/null > "$log" 2>&1
   rc=$?
