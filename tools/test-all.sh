@@ -77,7 +77,7 @@ step kernel tools/kernel/prepare.sh && {
   step stack-frames make -s stack-frames
   step guest-bin tools/guest-bin.sh
   suites=()
-  for s in ${SUITES:-foundation ap_sim kvm vfio_ap_parity vfio_ap_guest vfio_ap_limits ap_bus_masks ap_bus_masks_boot ap_bus_masks_badboot vfio_ap_rs_cycles}; do suites+=("tests/selftests/$s"); done
+  for s in ${SUITES:-foundation ap_sim kvm vfio_ap_parity vfio_ap_guest vfio_ap_demo vfio_ap_limits ap_bus_masks ap_bus_masks_boot ap_bus_masks_badboot vfio_ap_rs_cycles}; do suites+=("tests/selftests/$s"); done
   # shellcheck disable=SC2206
   extra=(${EXTRA_TESTS:-})
   t0=$(date +%s)
