@@ -88,7 +88,8 @@ step kernel tools/kernel/prepare.sh && {
   [ -n "$line" ] || { gp=0; gf=1; }
   passed=$((passed + gp)); failed=$((failed + gf))
   printf '%s %-22s %4ds (%s)\n' "$([ "$gf" = 0 ] && echo PASS || echo FAIL)" guest $(( $(date +%s) - t0 )) "${line:-no result}"
-  [ "$gf" = 0 ] || { failures+=("guest"); grep -E 'FAIL|qemu:' build/logs/guest.log | head -20 | sed 's/^/    /'; }
+  # A failed check's diagnostics follow its FAIL line, indented.
+  [ "$gf" = 0 ] || { failures+=("guest"); grep -E 'FAIL|qemu:|^boot [0-9]+:     #' build/logs/guest.log | head -80 | sed 's/^/    /'; }
 }
 
 [ ${#failures[@]} = 0 ] || echo "failed: ${failures[*]}"

@@ -42,6 +42,25 @@ class ConsoleReportTest(unittest.TestCase):
         self.assertEqual(rc, 0)
         self.assertEqual(summary, "guest: 1 passed, 0 failed, 1 skipped")
 
+    def test_failed_check_carries_the_diagnostics_printed_before_it(self):
+        lines = CLEAN[:5] + [
+            "    # unrelated, before a passing check",
+            "    ok 1 first",
+            "    # unreferenced object 0x1 (size 64):",
+            "    #   backtrace (crc 0):",
+            "    not ok 2 kmemleak finds nothing",
+            "not ok 1 suite/a.sh",
+            END,
+        ]
+        rc, _, out = judge(lines)
+        self.assertEqual(rc, 1)
+        self.assertIn(
+            "FAIL not ok: kmemleak finds nothing\n    # unreferenced object 0x1 (size 64):\n"
+            "    #   backtrace (crc 0):\n",
+            out,
+        )
+        self.assertNotIn("unrelated", out)
+
     def test_kernel_warning_fails_a_passing_run(self):
         lines = CLEAN[:6] + ["[   13.3] WARNING: CPU: 0 PID: 84 at x.c:2 f+0x4/0x10"] + CLEAN[6:]
         rc, summary, out = judge(lines)

@@ -90,6 +90,10 @@ def kernel_reports(lines):
     return found, known
 
 
+# How many diagnostic lines before a failed check its report carries.
+DIAGNOSTICS_KEPT = 30
+
+
 def ktap_results(lines):
     """Returns (passed, failed, skipped, problems) over the leaf results.
 
@@ -102,10 +106,14 @@ def ktap_results(lines):
     plans = {}  # depth -> planned count of the open (sub)test at that depth
     counts = {}  # depth -> results seen at that depth
     child_results = {}  # depth -> (results, failures) seen one level deeper
+    diagnostics = []  # the `#` lines since the last result: why a check failed
     for raw in lines:
         if KERNEL_LINE.match(raw):
             continue
         line = raw.rstrip("\r\n")
+        if line.lstrip().startswith("#"):
+            diagnostics = (diagnostics + [line.strip()])[-DIAGNOSTICS_KEPT:]
+            continue
         m = PLAN.match(line)
         if m:
             depth = len(m.group(1))
@@ -147,8 +155,9 @@ def ktap_results(lines):
             leaf_failed = False
         else:
             failed += 1
-            problems.append(f"not ok: {desc}")
+            problems.append("\n    ".join([f"not ok: {desc}"] + diagnostics))
             leaf_failed = True
+        diagnostics = []
         parent_results, parent_failures = child_results.get(depth, (0, 0))
         child_results[depth] = (
             parent_results + 1,

@@ -7,9 +7,9 @@
 # find nothing new.
 . /tests/lib/ktap.sh
 . "$(dirname "$0")/lib.inc"
+. /tests/lib/kmemleak.sh
 
 ROUNDS=20
-LEAKS=/sys/kernel/debug/kmemleak
 TRANSCRIPT_OUT=/tmp/guest.cycles
 : > $TRANSCRIPT_OUT
 ktap_plan 4
@@ -22,7 +22,7 @@ unload_vfio_ap_drivers
 load_vfio_ap_rs
 printf '%s\n' -0 > $AP/apmask
 wait_for 30 queues_bound vfio_ap 16
-[ -e $LEAKS ] && { echo scan > $LEAKS; echo clear > $LEAKS; }
+kmemleak_baseline
 write_attr $MDEV_TYPE/create $UUID_A > /dev/null
 mdev_dir A
 write_attr $MDEV_DIR/assign_adapter 0 > /dev/null
@@ -54,17 +54,7 @@ ktap_check "the last close disabled the queue's interrupts (by its reset)" \
 vmm_stop
 write_attr $MDEV_DIR/remove 1 > /dev/null
 ktap_check "the VMM and the mdev went away" [ ! -d "$MDEV_DIR" ]
-if [ -e $LEAKS ]; then
-	# kmemleak reports only objects unreferenced for 5 s, over two scans.
-	sleep 6
-	echo scan > $LEAKS
-	echo scan > $LEAKS
-	leaks=$(grep -c '^unreferenced object' $LEAKS)
-	[ "$leaks" = 0 ] || head -40 $LEAKS | sed 's/^/# /'
-	ktap_check "kmemleak finds no new leak after the rounds" [ "$leaks" = 0 ]
-else
-	ktap_skip "kmemleak finds no new leak after the rounds" "kernel $(cat /tests/kernel) has no kmemleak"
-fi
+kmemleak_check "kmemleak finds no new leak after the rounds"
 unload_vfio_ap_drivers
 restore_masks
 ktap_finish

@@ -3,20 +3,15 @@
 # and left for the unload to remove; kmemleak finds nothing new afterwards.
 . /tests/lib/ktap.sh
 . "$(dirname "$0")/lib.inc"
+. /tests/lib/kmemleak.sh
 
 ROUNDS=50
 ktap_plan 3
-LEAKS=/sys/kernel/debug/kmemleak
 load_zcrypt
 insmod /modules/mdev.ko 2>/dev/null
 grep -q '^vfio_ap ' /proc/modules && rmmod vfio_ap
 printf '%s\n' -1 > $AP/apmask
-# Earlier suspects (from boot and other drivers) are not ours to judge. The
-# production kernel has no kmemleak: there the rounds run without the leak check.
-if [ -e $LEAKS ]; then
-	echo scan > $LEAKS
-	echo clear > $LEAKS
-fi
+kmemleak_baseline
 good=0
 r=0
 while [ $r -lt $ROUNDS ]; do
@@ -31,17 +26,7 @@ while [ $r -lt $ROUNDS ]; do
 done
 ktap_diag "$good of $ROUNDS rounds loaded, created two mdevs and unloaded cleanly"
 ktap_check "$ROUNDS load/create/unload rounds" [ $good = $ROUNDS ]
-if [ -e $LEAKS ]; then
-	# kmemleak reports only objects unreferenced for 5 s, over two scans.
-	sleep 6
-	echo scan > $LEAKS
-	echo scan > $LEAKS
-	leaks=$(grep -c '^unreferenced object' $LEAKS)
-	[ "$leaks" = 0 ] || head -40 $LEAKS | sed 's/^/# /'
-	ktap_check "kmemleak finds no new leak after the rounds" [ "$leaks" = 0 ]
-else
-	ktap_skip "kmemleak finds no new leak after the rounds: kernel $(cat /tests/kernel) has no kmemleak"
-fi
+kmemleak_check "kmemleak finds no new leak after the rounds"
 restore_masks
 ktap_check "the queues return to zcrypt" wait_for 20 sh -c "[ \$(basename \$(readlink $AP/devices/01.0003/driver)) = cex4queue ]"
 ktap_finish
