@@ -11,7 +11,7 @@ dir=$(dirname "$0")
 verdict=$(lockdep_verdict /tmp/guest.rust_kmsg 2>/dev/null)
 
 n=$(sed -n 's/^== //p' $C_OUT | grep -c .)
-ktap_plan $((n + 6))
+ktap_plan $((n + 7))
 ktap_diag "C transcript: $(wc -l < $C_OUT) lines; Rust transcript: $(wc -l < $RS_OUT) lines, scenario took $(cat /tmp/guest.rust_took 2>/dev/null) s"
 ktap_diag "lockdep during the Rust run: $verdict"
 sed 's/^/# /' $RS_OUT
@@ -32,5 +32,6 @@ if [ "$(cat /tmp/guest.lockdep_on 2>/dev/null)" = 1 ]; then
 else
 	ktap_skip "lockdep saw no lock cycle of the driver's" "lockdep is off in this kernel or boot"
 fi
+kmemleak_verdict "kmemleak finds no leak after the Rust scenario (the C one leaks, M1)" $RS_LEAKS
 compare_sections $C_OUT $RS_OUT "$dir/guest-allow.txt"
 ktap_finish
