@@ -53,25 +53,11 @@ for ((i = 1; i <= boots * ${#qemus[@]}; i++)); do
   q="${qemus[$(( (i - 1) % ${#qemus[@]} ))]}"
   version="$("$q" --version | head -1 | sed -E 's/.*version ([0-9.]+).*/\1/')"
   sock="$out/monitor.$i.sock"
-  # Reads the registers of every vCPU if the boot is still running after hang_dump s.
+  # Samples every vCPU (tools/qemu/monitor_samples.py) if the boot is still
+  # running after hang_dump s.
   (
     sleep "$hang_dump"
-    [ -S "$sock" ] && python3 - "$sock" > "$out/boot$i.monitor.txt" 2>&1 <<'PY'
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.settimeout(5)
-s.sendall(b"info registers -a\n")
-time.sleep(3)
-try:
-    while True:
-        data = s.recv(65536)
-        if not data:
-            break
-        sys.stdout.write(data.decode(errors="replace"))
-except socket.timeout:
-    pass
-PY
+    [ -S "$sock" ] && python3 "$here/monitor_samples.py" "$sock" 10 2 > "$out/boot$i.monitor.txt" 2>&1
   ) &
   watcher=$!
   QEMU="$q" QEMU_MONITOR="$sock" EMULATOR_CHECK=advisory \
