@@ -28,16 +28,28 @@ kmemleak_save() {
 	cat $LEAKS > "$1"
 }
 
-# kmemleak_verdict DESCRIPTION FILE: one check, passing if FILE (kmemleak_save)
-# holds no leak; the first report goes to the log as the failure's diagnostics.
-kmemleak_verdict() {
+# kmemleak_judge DESCRIPTION FILE COMMAND...: one check of FILE (kmemleak_save),
+# passing if COMMAND succeeds; the first report in FILE goes to the log.
+kmemleak_judge() {
+	kmemleak_desc=$1 kmemleak_file=$2
+	shift 2
 	if ! [ -e $LEAKS ]; then
-		ktap_skip "$1" "kernel $(cat /tests/kernel) has no kmemleak"
+		ktap_skip "$kmemleak_desc" "kernel $(cat /tests/kernel) has no kmemleak"
 		return
 	fi
-	leaks=$(grep -c '^unreferenced object' "$2")
-	[ "$leaks" = 0 ] || { ktap_diag "$leaks unreferenced objects; the first:"; head -28 "$2" | sed 's/^/# /'; }
-	ktap_check "$1" [ "$leaks" = 0 ]
+	leaks=$(grep -c '^unreferenced object' "$kmemleak_file")
+	[ "$leaks" = 0 ] || { ktap_diag "$leaks unreferenced objects; the first:"; head -28 "$kmemleak_file" | sed 's/^/# /'; }
+	ktap_check "$kmemleak_desc" "$@"
+}
+
+# kmemleak_none FILE: FILE (kmemleak_save) exists and holds no leak.
+kmemleak_none() {
+	[ "$(grep -c '^unreferenced object' "$1")" = 0 ]
+}
+
+# kmemleak_verdict DESCRIPTION FILE: one check, passing if FILE holds no leak.
+kmemleak_verdict() {
+	kmemleak_judge "$1" "$2" kmemleak_none "$2"
 }
 
 # kmemleak_check DESCRIPTION: kmemleak_verdict on what leaked up to now.
